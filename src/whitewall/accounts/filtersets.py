@@ -1,0 +1,75 @@
+import django_filters
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
+from whitewall.core.filtersets import BaseFilterSet
+
+
+class UserFilterSet(BaseFilterSet):
+    search_fields = ("username", "full_name", "email")
+    is_staff = django_filters.BooleanFilter(label=_("staff"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+    role = django_filters.ModelChoiceFilter(
+        field_name="groups", queryset=Group.objects.all(), label=_("role")
+    )
+
+    class Meta:
+        model = User
+        fields = ("q", "is_staff", "is_active", "role")
+
+
+class StaffProfileFilterSet(BaseFilterSet):
+    search_fields = ("user__username", "user__full_name", "employee_no", "user__email")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("department"))
+    position = django_filters.ModelChoiceFilter(queryset=Position.objects.all(), label=_("position"))
+    role = django_filters.ModelChoiceFilter(
+        field_name="user__groups", queryset=Group.objects.all(), label=_("role")
+    )
+    active = django_filters.BooleanFilter(field_name="user__is_active", label=_("active"))
+    without_role = django_filters.BooleanFilter(
+        field_name="user__groups", lookup_expr="isnull", label=_("without a role")
+    )
+
+    class Meta:
+        model = StaffProfile
+        fields = ("q", "department", "position", "role", "active", "without_role")
+
+
+class DepartmentFilterSet(BaseFilterSet):
+    search_fields = ("name", "code", "description")
+    parent = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("parent department"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Department
+        fields = ("q", "parent", "is_active")
+
+
+class PositionFilterSet(BaseFilterSet):
+    search_fields = ("name", "code", "description")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("department"))
+
+    class Meta:
+        model = Position
+        fields = ("q", "department")
+
+
+class RoleFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Role
+        fields = ("q",)
+
+
+class ObjectPermissionFilterSet(BaseFilterSet):
+    search_fields = ("name", "description")
+    enabled = django_filters.BooleanFilter(label=_("enabled"))
+    role = django_filters.ModelChoiceFilter(
+        field_name="groups", queryset=Group.objects.all(), label=_("role")
+    )
+
+    class Meta:
+        model = ObjectPermission
+        fields = ("q", "enabled", "role")

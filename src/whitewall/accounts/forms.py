@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from whitewall.accounts.constraints import validate_constraints
+from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
+from whitewall.core.forms import StyledForm, StyledModelForm, style_widgets
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(Role(pk=obj.pk, name=obj.name).label)
+
+
+class DepartmentForm(StyledModelForm):
+    class Meta:
+        model = Department
+        fields = ("name", "code", "parent", "head", "description", "sort_order", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = User.objects.filter(is_staff=True, is_active=True)
+        if self.instance.pk:
+            self.fields["parent"].queryset = Department.objects.exclude(pk=self.instance.pk)
+
+
+class PositionForm(StyledModelForm):
+    class Meta:
+        model = Position
+        fields = ("name", "code", "department", "description")
+
+
+class StaffForm(StyledForm):
+    """One form for a staff member: the account, the profile and the roles."""
+
+    username = forms.CharField(label=_("username"), max_length=150)
+    full_name = forms.CharField(label=_("full name"), max_length=100)
+    email = forms.EmailField(label=_("work email"))
+    password = forms.CharField(
+        label=_("initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Leave empty to let the person set one through the password-reset mail."),
+    )
+    employee_no = forms.CharField(label=_("employee number"), max_length=30)
+    department = forms.ModelChoiceField(
+        label=_("department"), queryset=Department.objects.filter(is_active=True)
+    )
+    position = forms.ModelChoiceField(label=_("position"), queryset=Position.objects.all(), required=False)
+    manager = forms.ModelChoiceField(label=_("manager"), queryset=User.objects.none(), required=False)
+    grade = forms.CharField(label=_("grade"), max_length=20, required=False)
+    hire_date = forms.DateField(
+        label=_("hire date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    roles = RoleChoiceField(
+        label=_("roles"),
+        queryset=Group.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+    )
+
+    def __init__(self, *args, instance: StaffProfile | None = None, **kwargs):
+        self.instance = instance
+        initial = kwargs.pop("initial", {}) or {}
+        if instance is not None and instance.pk:
+            user = instance.user
+            initial.update(
+                username=user.username,
+                full_name=user.full_name,
+                email=user.email,
+                employee_no=instance.employee_no,
+                department=instance.department_id,
+                position=instance.position_id,
+                manager=instance.manager_id,
+                grade=instance.grade,
+                hire_date=instance.hire_date,
+                roles=list(user.groups.values_list("pk", flat=True)),
+            )
+        super().__init__(*args, initial=initial, **kwargs)
+        managers = User.objects.filter(is_staff=True, is_active=True)
+        if instance is not None and instance.pk:
+            managers = managers.exclude(pk=instance.user_id)
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        self.fields["manager"].queryset = managers
+        style_widgets(self)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        others = User.objects.filter(username__iexact=username)
+        if self.instance is not None and self.instance.pk:
+            others = others.exclude(pk=self.instance.user_id)
+        if others.exists():
+            raise ValidationError(_("This username is already taken."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = User.objects.filter(email__iexact=email)
+        if self.instance is not None and self.instance.pk:
+            others = others.exclude(pk=self.instance.user_id)
+        if others.exists():
+            raise ValidationError(_("Another account already uses this email address."))
+        return email
+
+    def clean_employee_no(self):
+        number = self.cleaned_data["employee_no"].strip()
+        others = StaffProfile.objects.filter(employee_no=number)
+        if self.instance is not None and self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("This employee number is already in use."))
+        return number
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            validate_password(
+                password, User(username=self.data.get("username", ""), email=self.data.get("email", ""))
+            )
+        return password
+
+
+class ObjectPermissionForm(StyledModelForm):
+    ACTION_CHOICES = [
+        ("view", _("view")),
+        ("add", _("add")),
+        ("change", _("change")),
+        ("delete", _("delete")),
+    ]
+    standard_actions = forms.MultipleChoiceField(
+        label=_("actions"), choices=ACTION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    extra_actions = forms.CharField(
+        label=_("other actions"), required=False, help_text=_("Comma-separated, e.g. release, reveal")
+    )
+    constraints_json = forms.CharField(
+        label=_("constraints"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
+        help_text=_('JSON, e.g. {"department": "$department"}; $user and $department are replaced per user.'),
+    )
+
+    class Meta:
+        model = ObjectPermission
+        fields = ("name", "description", "enabled", "object_types", "groups", "users")
+        widgets = {"object_types": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_types"].queryset = ContentType.objects.exclude(
+            app_label__in=("admin", "contenttypes", "sessions", "huey", "djhuey")
+        ).order_by("app_label", "model")
+        self.fields["object_types"].label_from_instance = lambda ct: f"{ct.app_label} · {ct.name}"
+        self.fields["groups"].label_from_instance = lambda g: str(Role(pk=g.pk, name=g.name).label)
+        self.fields["users"].queryset = User.objects.filter(is_staff=True)
+        if self.instance.pk:
+            standard = [a for a in self.instance.actions if a in {"view", "add", "change", "delete"}]
+            extra = [a for a in self.instance.actions if a not in {"view", "add", "change", "delete"}]
+            self.initial["standard_actions"] = standard
+            self.initial["extra_actions"] = ", ".join(extra)
+            if self.instance.constraints:
+                self.initial["constraints_json"] = json.dumps(self.instance.constraints, ensure_ascii=False)
+
+    def clean_extra_actions(self):
+        raw = self.cleaned_data.get("extra_actions") or ""
+        actions = [part.strip() for part in raw.split(",") if part.strip()]
+        for action in actions:
+            if not action.isidentifier():
+                raise ValidationError(_("%(action)s is not a valid action name.") % {"action": action})
+        return actions
+
+    def clean_constraints_json(self):
+        raw = (self.cleaned_data.get("constraints_json") or "").strip()
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(_("Not valid JSON: %(error)s") % {"error": exc.msg})
+
+    def clean(self):
+        cleaned = super().clean()
+        actions = list(cleaned.get("standard_actions") or []) + list(cleaned.get("extra_actions") or [])
+        if not actions:
+            self.add_error("standard_actions", _("Choose at least one action."))
+        cleaned["actions"] = actions
+        models = [
+            ct.model_class() for ct in cleaned.get("object_types") or [] if ct.model_class() is not None
+        ]
+        try:
+            validate_constraints(cleaned.get("constraints_json"), models)
+        except ValidationError as exc:
+            self.add_error("constraints_json", exc.message_dict.get("constraints", exc.messages))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.actions = self.cleaned_data["actions"]
+        self.instance.constraints = self.cleaned_data.get("constraints_json")
+        return super().save(commit=commit)
+
+
+class RoleForm(StyledModelForm):
+    class Meta:
+        model = Role
+        fields = ("name",)
+        labels = {"name": _("code")}
+        help_texts = {"name": _("A short code such as content_lead; seeded roles show a translated label.")}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Group.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("A role with this code already exists."))
+        return name

@@ -1,0 +1,25 @@
+"""Settings for the test suite: the same settings with fast hashing and inline jobs."""
+
+import os
+
+os.environ.setdefault("WHITEWALL_ENV", "test")
+
+from whitewall.config.settings import *  # noqa: E402,F403
+from whitewall.config.settings import DATA_DIR, DATABASES, HUEY  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {**HUEY, "immediate": True}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = (
+        {"NAME": str(DATA_DIR / "test.sqlite3")} if os.environ.get("WHITEWALL_TEST_FILE_DB") else {}
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # One Redis serves every parallel test worker: keep their keys apart.
+    CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("whitewall.wall.urls")),
+    path("console/", include("whitewall.core.urls", namespace="console")),
+    path("console/accounts/", include("whitewall.accounts.urls", namespace="accounts")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "whitewall.core.views.errors.bad_request"
+handler403 = "whitewall.core.views.errors.permission_denied"
+handler404 = "whitewall.core.views.errors.page_not_found"
+handler500 = "whitewall.core.views.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,31 @@
+"""FilterSet base: one FilterSet per model serves the list view, its export and the API."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from whitewall.core.forms import style_widgets
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.form)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " form-control-sm").replace(
+                "form-select form-control-sm", "form-select form-select-sm"
+            )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))

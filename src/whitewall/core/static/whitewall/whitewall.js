@@ -1,0 +1,64 @@
+/* Whitewall behaviour. No inline scripts anywhere: everything the pages do lives here. */
+(function () {
+  "use strict";
+
+  function readCookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name.replace(/[-.]/g, "\\$&") + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function csrfToken() {
+    var cookieName = document.body.getAttribute("data-csrf-cookie") || "whitewall_csrf";
+    var token = readCookie(cookieName);
+    if (token) return token;
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : null;
+  }
+
+  if (window.htmx) {
+    htmx.config.includeIndicatorStyles = false;
+    htmx.config.allowEval = false;
+    htmx.config.allowScriptTags = false;
+    document.body.addEventListener("htmx:configRequest", function (event) {
+      var token = csrfToken();
+      if (token) event.detail.headers["X-CSRFToken"] = token;
+    });
+  }
+
+  // Forms that submit as soon as a select changes (the language switch).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.classList && target.classList.contains("ww-autosubmit") && target.form) {
+      target.form.submit();
+    }
+    if (target.classList && target.classList.contains("ww-select-all")) {
+      var form = target.closest("form");
+      form.querySelectorAll(".ww-row-check").forEach(function (box) { box.checked = target.checked; });
+    }
+  });
+
+  // Buttons that ask before acting: data-confirm="question".
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // Close the search results when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    var results = document.getElementById("ww-search-results");
+    if (results && !event.target.closest(".ww-search")) results.innerHTML = "";
+  });
+
+  // Progress bars: widths are set through the CSSOM, never through a style attribute.
+  function applyProgress(root) {
+    (root || document).querySelectorAll("[data-progress]").forEach(function (bar) {
+      bar.style.width = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-progress")) || 0)) + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyProgress(document); });
+  document.body.addEventListener("htmx:afterSwap", function (event) { applyProgress(event.target); });
+  applyProgress(document);
+})();

@@ -1,0 +1,31 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    query.pop("export", None)
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, name, current):
+    """Query for sorting by ``name``: ascending first, then descending; reports the active state."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    if current == name:
+        query["sort"] = f"-{name}"
+        active = "asc"
+    elif current == f"-{name}":
+        query["sort"] = name
+        active = "desc"
+    else:
+        query["sort"] = name
+        active = ""
+    return {"query": query.urlencode(), "active": active}
