@@ -33,7 +33,8 @@ run: check-python $(VENV)/.installed
 	@$(BIN)/whitewall serve
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check --quiet src tests
 	$(BIN)/lint-imports --no-cache
 
 test: check-python $(VENV)/.installed-test lint

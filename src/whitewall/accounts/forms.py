@@ -135,13 +135,13 @@ class ObjectPermissionForm(StyledModelForm):
         ("change", _("change")),
         ("delete", _("delete")),
     ]
-    standard_actions = forms.MultipleChoiceField(
+    actions = forms.MultipleChoiceField(
         label=_("actions"), choices=ACTION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     extra_actions = forms.CharField(
         label=_("other actions"), required=False, help_text=_("Comma-separated, e.g. release, reveal")
     )
-    constraints_json = forms.CharField(
+    constraints = forms.CharField(
         label=_("constraints"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
@@ -150,7 +150,16 @@ class ObjectPermissionForm(StyledModelForm):
 
     class Meta:
         model = ObjectPermission
-        fields = ("name", "description", "enabled", "object_types", "groups", "users")
+        fields = (
+            "name",
+            "description",
+            "enabled",
+            "object_types",
+            "actions",
+            "constraints",
+            "groups",
+            "users",
+        )
         widgets = {"object_types": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, **kwargs):
@@ -164,10 +173,10 @@ class ObjectPermissionForm(StyledModelForm):
         if self.instance.pk:
             standard = [a for a in self.instance.actions if a in {"view", "add", "change", "delete"}]
             extra = [a for a in self.instance.actions if a not in {"view", "add", "change", "delete"}]
-            self.initial["standard_actions"] = standard
+            self.initial["actions"] = standard
             self.initial["extra_actions"] = ", ".join(extra)
             if self.instance.constraints:
-                self.initial["constraints_json"] = json.dumps(self.instance.constraints, ensure_ascii=False)
+                self.initial["constraints"] = json.dumps(self.instance.constraints, ensure_ascii=False)
 
     def clean_extra_actions(self):
         raw = self.cleaned_data.get("extra_actions") or ""
@@ -177,8 +186,8 @@ class ObjectPermissionForm(StyledModelForm):
                 raise ValidationError(_("%(action)s is not a valid action name.") % {"action": action})
         return actions
 
-    def clean_constraints_json(self):
-        raw = (self.cleaned_data.get("constraints_json") or "").strip()
+    def clean_constraints(self):
+        raw = (self.cleaned_data.get("constraints") or "").strip()
         if not raw:
             return None
         try:
@@ -188,23 +197,18 @@ class ObjectPermissionForm(StyledModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        actions = list(cleaned.get("standard_actions") or []) + list(cleaned.get("extra_actions") or [])
+        actions = list(cleaned.get("actions") or []) + list(cleaned.get("extra_actions") or [])
         if not actions:
-            self.add_error("standard_actions", _("Choose at least one action."))
+            self.add_error("actions", _("Choose at least one action."))
         cleaned["actions"] = actions
         models = [
             ct.model_class() for ct in cleaned.get("object_types") or [] if ct.model_class() is not None
         ]
         try:
-            validate_constraints(cleaned.get("constraints_json"), models)
+            validate_constraints(cleaned.get("constraints"), models)
         except ValidationError as exc:
-            self.add_error("constraints_json", exc.message_dict.get("constraints", exc.messages))
+            self.add_error("constraints", exc.message_dict.get("constraints", exc.messages))
         return cleaned
-
-    def save(self, commit=True):
-        self.instance.actions = self.cleaned_data["actions"]
-        self.instance.constraints = self.cleaned_data.get("constraints_json")
-        return super().save(commit=commit)
 
 
 class RoleForm(StyledModelForm):

@@ -334,3 +334,4 @@ LOGGING = {
 WHITEWALL_PAGE_SIZE = 25
 WHITEWALL_EXPORT_MAX_ROWS = 50_000
 WHITEWALL_LABELS = {"console": _("Console"), "wall": _("Whitewall")}
+WHITEWALL_OBJECT_PERMISSION_MODEL = "accounts.ObjectPermission"

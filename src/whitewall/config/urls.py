@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
+
+# The admin logs in through the same door as everyone else (lockout, two-factor step).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("whitewall.wall.urls")),

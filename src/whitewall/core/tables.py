@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils import formats, timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from whitewall.core.urls_helpers import object_url
 
@@ -20,7 +20,7 @@ def _resolve(obj: Any, accessor: str) -> Any:
         if value is None:
             return None
         value = getattr(value, part)
-        if callable(value) and not isinstance(value, Model):
+        if callable(value) and not isinstance(value, Model) and not hasattr(value, "all"):
             value = value()
     return value
 
@@ -53,6 +53,8 @@ class Column:
         return value
 
     def export_value(self, obj: Any) -> Any:
+        if self.render is not None:
+            return " ".join(strip_tags(str(self.render(obj))).split())
         value = self.raw(obj)
         if value is None:
             return ""
@@ -78,7 +80,7 @@ class Column:
             icon = "check-circle-fill text-success" if value else "dash text-muted"
             return format_html('<i class="bi bi-{}" aria-label="{}"></i>', icon, "yes" if value else "no")
         if value is None or value == "":
-            return format_html('<span class="text-muted">—</span>')
+            return mark_safe('<span class="text-muted">—</span>')  # noqa: S308 - constant
         if hasattr(value, "hour") and hasattr(value, "tzinfo"):
             value = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
         elif hasattr(value, "year") and hasattr(value, "month"):

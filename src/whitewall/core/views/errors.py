@@ -1,6 +1,8 @@
 """Error pages that look like the rest of the product (and never leak details)."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 
@@ -26,7 +28,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "core/error_500.html", status=500)
+    # No request context: a broken context processor must not break the error page too.
+    return HttpResponseServerError(loader.get_template("core/error_500.html").render({}))
 
 
 def csrf_failure(request, reason=""):

@@ -1,0 +1,222 @@
+"""Walk every registered URL and prove deny-by-default.
+
+Anonymous visitors are sent to log in (or refused); a logged-in staff member without any
+permission is refused (403/404/405); a wall user is refused from the console. Never 200 for
+what needs a permission, never 500 for anyone. URLs that are public by design are in an
+allow-list, each with its reason, and must still never fail with a server error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+from model_bakery import baker
+
+from whitewall.accounts.models import Department, StaffProfile, User
+from whitewall.core.testing import login
+
+# Public by design: the wall, account entry pages, language switching, translations.
+PUBLIC = {
+    "home": "the public wall",
+    "javascript-catalog": "translations for static scripts",
+    "set_language": "language switch (POST only)",
+    "admin:logout": "logging out needs no permission",
+}
+# Every staff member's own console pages: they show only what the user may see (tested below).
+STAFF_PAGES = {
+    "console:home": "the console landing page; its cards are computed per user",
+    "console:search": "global search; results are restricted per model",
+}
+# The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
+OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")
+ADMIN_PREFIX = "admin:"
+
+
+@dataclass
+class Route:
+    name: str
+    kwargs_names: list[str]
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            pattern = entry.pattern
+            if hasattr(pattern, "converters") and pattern.converters:
+                names = list(pattern.converters)
+            else:
+                names = list(re.compile(str(pattern.regex.pattern)).groupindex)
+            yield Route(name=f"{namespace}{entry.name}", kwargs_names=names)
+
+
+def all_routes() -> list[Route]:
+    seen, routes = set(), []
+    for route in _walk(get_resolver().url_patterns):
+        if route.name not in seen:
+            seen.add(route.name)
+            routes.append(route)
+    return routes
+
+
+def _objects():
+    """One object of every model a URL can point at, made by factories."""
+    department = Department.objects.get(code="operations")
+    user = User.objects.create_user(username="target", email="target@example.com", is_staff=True)
+    profile = StaffProfile.objects.create(user=user, employee_no="X1", department=department)
+    return {
+        "pk": profile.pk,
+        "_by_route": {
+            "accounts:user_": user.pk,
+            "accounts:staffprofile_": profile.pk,
+            "accounts:department_": department.pk,
+            "accounts:position_": baker.make("accounts.Position", code="pos-x").pk,
+            "accounts:role_": Group.objects.get(name="operator").pk,
+            "accounts:objectpermission_": baker.make("accounts.ObjectPermission", actions=["view"]).pk,
+            "accounts:accessattempt_": baker.make(
+                "axes.AccessAttempt", username="target", failures_since_start=9
+            ).pk,
+        },
+    }
+
+
+def build_url(route: Route, objects) -> str | None:
+    values = {}
+    for name in route.kwargs_names:
+        if name == "pk":
+            prefix = next((p for p in objects["_by_route"] if route.name.startswith(p)), None)
+            values[name] = objects["_by_route"][prefix] if prefix else objects["pk"]
+        elif name == "app_label":
+            values[name] = "accounts"
+        elif name in ("object_id", "id"):
+            values[name] = "1"
+        else:
+            values[name] = "x1"
+    try:
+        return reverse(route.name, kwargs=values or None)
+    except NoReverseMatch:
+        return None
+
+
+def _classify(route: Route) -> str:
+    if route.name in PUBLIC:
+        return "public"
+    if route.name in STAFF_PAGES:
+        return "staff"
+    if route.name.startswith(OWN_PAGES_PREFIXES):
+        return "own"
+    if route.name.startswith(ADMIN_PREFIX):
+        return "admin"
+    return "protected"
+
+
+@pytest.fixture
+def objects(db):
+    return _objects()
+
+
+@pytest.mark.django_db
+def test_every_route_is_reachable_for_the_test(objects):
+    """The walk must see the console's routes; an empty walk would prove nothing."""
+    names = {route.name for route in all_routes()}
+    assert {"accounts:staffprofile_list", "accounts:department_edit", "console:home"} <= names
+    unresolved = [
+        r.name for r in all_routes() if _classify(r) == "protected" and build_url(r, objects) is None
+    ]
+    assert unresolved == [], f"cannot build a URL for: {unresolved}"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_or_refused(objects):
+    client = Client()
+    problems = []
+    for route in all_routes():
+        url = build_url(route, objects)
+        if url is None:
+            continue
+        kind = _classify(route)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            code = response.status_code
+            if code >= 500:
+                problems.append(f"{method.upper()} {url} ({route.name}): {code}")
+            elif kind in ("protected", "admin", "staff"):
+                redirected_to_login = code == 302 and "login" in response.get("Location", "")
+                if not (redirected_to_login or code in (403, 404, 405)):
+                    problems.append(f"{method.upper()} {url} ({route.name}): {code} for an anonymous visitor")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_staff_without_permissions_are_refused_everywhere(objects):
+    user = User.objects.create_user(username="nobody", email="nobody@example.com", is_staff=True)
+    client = Client()
+    login(client, user)
+    problems = []
+    for route in all_routes():
+        url = build_url(route, objects)
+        if url is None or _classify(route) in ("public", "own", "staff"):
+            continue
+        for method in ("get", "post"):
+            code = getattr(client, method)(url).status_code
+            if code not in (403, 404, 405):
+                problems.append(f"{method.upper()} {url} ({route.name}): {code} without permission")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_wall_users_never_reach_the_console(objects):
+    user = User.objects.create_user(username="walluser", email="w@example.com")
+    client = Client()
+    login(client, user)
+    problems = []
+    for route in all_routes():
+        url = build_url(route, objects)
+        if url is None or not url.startswith(("/console/", "/admin/")):
+            continue
+        code = client.get(url).status_code
+        if code != 403:
+            problems.append(f"GET {url} ({route.name}): {code} for a wall user")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_own_pages_never_fail_for_a_logged_in_user(objects):
+    user = User.objects.create_user(username="someone", email="someone@example.com", password="x" * 12)
+    client = Client()
+    login(client, user)
+    problems = []
+    for route in all_routes():
+        url = build_url(route, objects)
+        if url is None or _classify(route) != "own":
+            continue
+        code = client.get(url).status_code
+        if code >= 500:
+            problems.append(f"GET {url} ({route.name}): {code}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_staff_pages_show_nothing_to_a_user_without_permissions(objects):
+    user = User.objects.create_user(username="nobody", email="nobody@example.com", is_staff=True)
+    client = Client()
+    login(client, user)
+    home = client.get(reverse("console:home")).content.decode()
+    assert 'data-testid="menu-item"' not in home
+    assert "ww-figure" not in home
+    results = client.get(reverse("console:search"), {"q": "target"}).content.decode()
+    assert "/console/accounts/" not in results
+    # ...while a user who may view staff finds them.
+    user.groups.add(Group.objects.get(name="hr_officer"))
+    client = Client()
+    login(client, user)
+    results = client.get(reverse("console:search"), {"q": "target"}).content.decode()
+    assert "/console/accounts/staff/" in results
