@@ -13,7 +13,18 @@ def axes_username(request, credentials) -> str | None:
     value = credentials.get("username") or credentials.get("email") or credentials.get("login")
     if not value and request is not None and request.method == "POST":
         value = request.POST.get("login") or request.POST.get("username")
-    return value.strip().lower() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    value = value.strip().lower()
+    if "@" in value:
+        # Count failures per account, not per identifier: logging in by email must neither
+        # bypass a lock taken by username nor give an attacker a second set of attempts.
+        from whitewall.accounts.models import User
+
+        user = User.objects.filter(email__iexact=value).only("username").first()
+        if user is not None:
+            return user.username.lower()
+    return value
 
 
 def lockout_response(request, credentials, *args, **kwargs):

@@ -326,7 +326,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
-        "huey": {"level": "INFO"},
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
 

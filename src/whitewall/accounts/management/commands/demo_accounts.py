@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from whitewall.accounts.models import Role, User
 from whitewall.config.policy import get_policy
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             if user is None:
                 continue
             roles = [Role(pk=g.pk, name=g.name) for g in user.groups.all()]
-            label = ", ".join(str(r.label) for r in roles) or "wall user"
+            label = ", ".join(str(r.label) for r in roles) or str(_("wall user"))
             mfa = (
                 "  (sets up two-factor authentication at first login)"
                 if {r.name for r in roles} & required
