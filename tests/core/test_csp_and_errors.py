@@ -61,3 +61,10 @@ def test_server_error_page_renders_without_a_request_context():
     response = server_error(None)
     assert response.status_code == 500
     assert "500" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_check_reports_database_and_cache():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}

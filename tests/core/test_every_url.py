@@ -27,6 +27,7 @@ PUBLIC = {
     "javascript-catalog": "translations for static scripts",
     "set_language": "language switch (POST only)",
     "admin:logout": "logging out needs no permission",
+    "healthz": "load balancer health check; reveals only ok/error",
 }
 # Every staff member's own console pages: they show only what the user may see (tested below).
 STAFF_PAGES = {

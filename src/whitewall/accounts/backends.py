@@ -5,10 +5,31 @@ Permissions are computed once per request and cached on the user object.
 
 from __future__ import annotations
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import BaseBackend
 from django.db.models import Q
 
 from whitewall.accounts.constraints import to_q
+
+
+class LoginBackend(AuthenticationBackend):
+    """allauth's login backend, without the model-permission answers it inherits from Django's
+    ModelBackend: permissions come only from object permissions (one place, deny by default)."""
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        return False
 
 
 class ObjectPermissionBackend(BaseBackend):

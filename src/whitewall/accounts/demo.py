@@ -56,6 +56,8 @@ COLLEAGUES = [
 
 
 def seed_organisation() -> str:
+    if StaffProfile.objects.filter(user__username="admin").exists():
+        return "already present"
     password = demo_password()
     departments = {d.code: d for d in Department.objects.all()}
     positions = {}

@@ -20,6 +20,8 @@ MFA_SETUP_ALLOWED = ("/accounts/", "/static/", "/i18n/", "/media/")
 def mfa_required(user) -> bool:
     if not user.is_authenticated:
         return False
+    if user.is_superuser:
+        return True
     required = set(get_policy().auth.mfa_required_roles)
     return bool(required & user.role_codes())
 

@@ -8,6 +8,7 @@ from whitewall.accounts.roles import ALL, READ, register_grants
 from whitewall.core.dashboard import register_widget
 from whitewall.core.demo import register_seeder
 from whitewall.core.navigation import MenuItem, register_menu
+from whitewall.core.permissions import has_model_permission
 from whitewall.core.search import register_search
 
 EVERY_STAFF_ROLE = (
@@ -140,7 +141,7 @@ def organisation_card(request):
         ),
         (_("Staff without a role"), without_role, list_url + "?active=true&without_role=true"),
     ]
-    if user.has_perm("accounts.view_user"):
+    if has_model_permission(user, User, "view"):
         figures.append(
             (
                 _("Wall users"),

@@ -182,7 +182,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "whitewall.accounts.backends.ObjectPermissionBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "whitewall.accounts.backends.LoginBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from whitewall.core.views.health import healthz
+
 # The admin logs in through the same door as everyone else (lockout, two-factor step).
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -15,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler400 = "whitewall.core.views.errors.bad_request"

@@ -40,7 +40,7 @@ def grant(
     return permission
 
 
-SESSION_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+SESSION_BACKEND = "whitewall.accounts.backends.LoginBackend"
 
 
 def login(client: Client, user) -> None:

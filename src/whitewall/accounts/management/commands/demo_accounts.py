@@ -18,10 +18,10 @@ class Command(BaseCommand):
             u.username: u for u in User.objects.filter(username__in=usernames).prefetch_related("groups")
         }
         if not users:
-            self.stdout.write("No demo accounts in this database.")
+            self.stdout.write(_("No demo accounts in this database."))
             return
         self.stdout.write("")
-        self.stdout.write("Demo accounts (log in at /accounts/login/):")
+        self.stdout.write(_("Demo accounts (log in at /accounts/login/):"))
         for username in usernames:
             user = users.get(username)
             if user is None:
@@ -35,6 +35,11 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {username:<12} {label}{mfa}")
         password = demo_password()
-        origin = "default" if password == DEFAULT_DEMO_PASSWORD else "from WHITEWALL_DEMO_PASSWORD"
-        self.stdout.write(f"Password for all of them ({origin}): {password}")
+        if password == DEFAULT_DEMO_PASSWORD:
+            line = _(
+                "Password of every demo account (default; set WHITEWALL_DEMO_PASSWORD to change): %(pw)s"
+            )
+        else:
+            line = _("Password of every demo account (from WHITEWALL_DEMO_PASSWORD): %(pw)s")
+        self.stdout.write(line % {"pw": password})
         self.stdout.write("")

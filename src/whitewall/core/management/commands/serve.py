@@ -77,9 +77,11 @@ class Command(BaseCommand):
                         break
                 time.sleep(0.3)
         finally:
-            for process in processes.values():
+            # gunicorn stops gracefully on SIGTERM; Huey finishes running jobs on SIGINT.
+            graceful = {"web": signal.SIGTERM, "queue": signal.SIGINT}
+            for name, process in processes.items():
                 if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
+                    process.send_signal(graceful[name])
             deadline = time.monotonic() + 15
             for process in processes.values():
                 try:
