@@ -33,6 +33,7 @@ PUBLIC = {
 STAFF_PAGES = {
     "console:home": "the console landing page; its cards are computed per user",
     "console:search": "global search; results are restricted per model",
+    "console:policy": "the organisation's effective policy: rules every staff member works by, no secrets",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
 OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")

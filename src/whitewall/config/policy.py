@@ -10,8 +10,9 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.default.toml")
 
@@ -56,8 +57,164 @@ class AuthPolicy(_Section):
         return value
 
 
+class AuditPolicy(_Section):
+    # How often a signed checkpoint (latest hash + count) is written.
+    checkpoint_minutes: int = Field(60, ge=1, le=60 * 24)
+    # Field names whose values are masked in the before/after of audit events.
+    masked_fields: tuple[str, ...] = (
+        "password",
+        "national_id",
+        "mobile",
+        "personal_email",
+        "bank_account",
+        "secret",
+        "token",
+        "key",
+    )
+    # Rows above which an export of confidential data needs approval (clause 4.3.3).
+    export_approval_rows: int = Field(1000, ge=1)
+
+
+# --- approvals: flows per process --------------------------------------------------------------
+ConditionOp = Literal["==", "!=", ">", ">=", "<", "<=", "in", "not in"]
+
+
+class Condition(_Section):
+    """A structured condition on a document field, e.g. amount > 5000 (never eval)."""
+
+    field: str = Field(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
+    op: ConditionOp
+    value: int | float | str | bool | list[int | float | str]
+
+    @model_validator(mode="after")
+    def _value_fits_op(self):
+        if self.op in ("in", "not in") and not isinstance(self.value, list):
+            raise ValueError(f"op {self.op!r} needs a list value")
+        if self.op in (">", ">=", "<", "<=") and not isinstance(self.value, int | float):
+            raise ValueError(f"op {self.op!r} needs a number")
+        return self
+
+
+class ReviewerRule(_Section):
+    """Exactly one of: a role, a relation to the document, or a username."""
+
+    role: str | None = None
+    relation: Literal["applicant_manager", "department_head", "owner"] | None = None
+    user: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [name for name in ("role", "relation", "user") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("name exactly one of role, relation or user")
+        if self.role and self.role not in ROLE_CODES:
+            raise ValueError(f"unknown role {self.role!r}; known: {', '.join(ROLE_CODES)}")
+        return self
+
+
+class Tier(_Section):
+    name: str = Field(min_length=1, max_length=100)
+    reviewers: tuple[ReviewerRule, ...] = Field(min_length=1)
+    # any = 或签 (one approval completes the tier), all = 会签, quorum = at least `quorum` approvals.
+    mode: Literal["any", "all", "quorum"] = "any"
+    quorum: int | None = Field(None, ge=1)
+    # The tier applies only when every condition holds (empty = always).
+    conditions: tuple[Condition, ...] = ()
+    # Hours a tier may wait before reminders, then escalation (0 = use the approvals defaults).
+    reminder_hours: int = Field(0, ge=0)
+    escalation_hours: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _quorum_given(self):
+        if self.mode == "quorum" and not self.quorum:
+            raise ValueError("mode 'quorum' needs quorum = N")
+        if self.mode != "quorum" and self.quorum:
+            raise ValueError("quorum is only used with mode = 'quorum'")
+        return self
+
+
+class Flow(_Section):
+    process: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    cc_roles: tuple[str, ...] = ()
+
+
+class ApprovalsPolicy(_Section):
+    reminder_hours: int = Field(24, ge=1)
+    escalation_hours: int = Field(72, ge=1)
+    # Who receives escalations when a tier waits too long.
+    escalate_to_role: str = "executive"
+    flows: tuple[Flow, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_processes(self):
+        seen = set()
+        for flow in self.flows:
+            if flow.process in seen:
+                raise ValueError(f"process {flow.process!r} is declared twice")
+            seen.add(flow.process)
+        if self.escalate_to_role not in ROLE_CODES:
+            raise ValueError(f"unknown role {self.escalate_to_role!r}")
+        return self
+
+    def flow(self, process: str) -> Flow | None:
+        return next((flow for flow in self.flows if flow.process == process), None)
+
+
+class NotificationsPolicy(_Section):
+    # Delivery attempts for e-mail and webhooks, and the first retry delay (doubling each time).
+    max_attempts: int = Field(5, ge=1, le=20)
+    retry_seconds: int = Field(60, ge=1)
+
+
+class JobsPolicy(_Section):
+    retries: int = Field(3, ge=0, le=20)
+    retry_delay_seconds: int = Field(30, ge=1)
+    # Finished job records older than this are removed.
+    keep_days: int = Field(90, ge=1)
+
+
+class RegulationPolicy(_Section):
+    # Days between reminders to staff who have not acknowledged the current regulation version.
+    acknowledgement_reminder_days: int = Field(3, ge=1)
+    # How often the clause checks run (minutes) and how long snapshots are kept (days).
+    check_minutes: int = Field(60, ge=5)
+    snapshot_keep_days: int = Field(400, ge=30)
+    # Share of active staff (percent) who must have acknowledged for 1.3.2 to be green.
+    acknowledgement_target_percent: int = Field(100, ge=1, le=100)
+    # Days within which every staff account must have been reviewed (4.1.1).
+    access_review_days: int = Field(90, ge=1)
+    # Median approval turnaround (hours) for 1.3.3 to be green.
+    approval_turnaround_target_hours: int = Field(48, ge=1)
+
+
+class ApiPolicy(_Section):
+    token_max_days: int = Field(365, ge=1)
+    # Requests per minute per user (anonymous: per address).
+    user_rate_per_minute: int = Field(120, ge=1)
+    anonymous_rate_per_minute: int = Field(30, ge=1)
+
+
 class Policy(_Section):
     auth: AuthPolicy = AuthPolicy()
+    audit: AuditPolicy = AuditPolicy()
+    approvals: ApprovalsPolicy = ApprovalsPolicy()
+    notifications: NotificationsPolicy = NotificationsPolicy()
+    jobs: JobsPolicy = JobsPolicy()
+    regulation: RegulationPolicy = RegulationPolicy()
+    api: ApiPolicy = ApiPolicy()
+
+
+# Which clauses each section serves (shown on the console's policy page).
+SECTION_CLAUSES: dict[str, tuple[str, ...]] = {
+    "auth": ("4.1.1", "4.1.2"),
+    "audit": ("4.2.3", "4.3.3"),
+    "approvals": ("1.3.2", "1.3.3"),
+    "notifications": ("1.3.3",),
+    "jobs": ("2.3.4",),
+    "regulation": ("1.1", "1.3.2", "1.3.3", "4.1.1"),
+    "api": ("4.1.1",),
+}
 
 
 def _format_error(path: Path, error: ValidationError) -> str:

@@ -75,6 +75,10 @@ except PolicyError as exc:
 INSTALLED_APPS = [
     "whitewall.core",
     "whitewall.accounts",
+    "whitewall.audit",
+    "whitewall.approvals",
+    "whitewall.notifications",
+    "whitewall.regulation",
     "whitewall.wall",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -85,6 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "allauth",
     "allauth.account",
@@ -335,3 +342,13 @@ WHITEWALL_PAGE_SIZE = 25
 WHITEWALL_EXPORT_MAX_ROWS = 50_000
 WHITEWALL_LABELS = {"console": _("Console"), "wall": _("Whitewall")}
 WHITEWALL_OBJECT_PERMISSION_MODEL = "accounts.ObjectPermission"
+
+# --- audit trail ---------------------------------------------------------------------------------
+
+# --- approvals -----------------------------------------------------------------------------------
+
+# --- notifications and jobs ----------------------------------------------------------------------
+
+# --- regulation board ----------------------------------------------------------------------------
+
+# --- REST API ------------------------------------------------------------------------------------

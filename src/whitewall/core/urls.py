@@ -1,10 +1,12 @@
 from django.urls import path
 
 from whitewall.core.views.console import ConsoleHomeView, SearchView
+from whitewall.core.views.policy import PolicyView
 
 app_name = "console"
 
 urlpatterns = [
     path("", ConsoleHomeView.as_view(), name="home"),
     path("search/", SearchView.as_view(), name="search"),
+    path("policy/", PolicyView.as_view(), name="policy"),
 ]
