@@ -23,3 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     # One Redis serves every parallel test worker: keep their keys apart.
     CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
+
+from whitewall.testapps import discover as _discover_test_apps  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, *_discover_test_apps()]  # noqa: F405
