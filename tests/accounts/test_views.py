@@ -285,3 +285,51 @@ class GrantHelperTests(ViewTestCases.ListObjectsViewTestCase):
         grant(role, Position, ["view"])
         self.user.groups.add(role)
         self.assertEqual(self.client.get(self.url("list")).status_code, 200)
+
+
+class EmailChangeTests(ViewTestCases.ListObjectsViewTestCase):
+    """Changing a staff member's address moves the login address with it."""
+
+    model = StaffProfile
+
+    def make_objects(self):
+        department = Department.objects.get(code="operations")
+        objects = []
+        for index in range(2):
+            user = User.objects.create_user(
+                username=f"mail{index}",
+                email=f"old{index}@example.com",
+                password="a-long-password-1",
+                is_staff=True,
+            )
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            objects.append(
+                StaffProfile.objects.create(user=user, employee_no=f"M{index}", department=department)
+            )
+        return objects
+
+    def test_new_address_logs_in_and_old_one_does_not(self):
+        from django.test import Client
+
+        self.add_permissions("view", "change")
+        profile = self.objects[0]
+        data = {
+            "username": profile.user.username,
+            "full_name": "Mail Zero",
+            "email": "new0@example.com",
+            "employee_no": profile.employee_no,
+            "department": profile.department_id,
+            "roles": [Group.objects.get(name="operator").pk],
+        }
+        self.assertEqual(self.client.post(self.url("edit", profile), data).status_code, 302)
+        fresh = Client()
+        response = fresh.post(
+            "/accounts/login/", {"login": "old0@example.com", "password": "a-long-password-1"}
+        )
+        self.assertNotEqual(response.status_code, 302)
+        response = fresh.post(
+            "/accounts/login/", {"login": "new0@example.com", "password": "a-long-password-1"}
+        )
+        self.assertEqual(response.status_code, 302)

@@ -146,3 +146,23 @@ def staff_reactivate(*, actor: User | None, user: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+@transaction.atomic
+def user_set_email(*, user: User, email: str) -> None:
+    """Change a person's address everywhere at once: the account and the login address.
+
+    Staff addresses are set by HR or an administrator, who vouch for them, so the new address
+    is verified; the old one stops working for login and password reset.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    if user.email.lower() == email and EmailAddress.objects.filter(user=user, email__iexact=email).exists():
+        return
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )

@@ -97,7 +97,11 @@ class UserEditView(ObjectEditView):
         user = form.instance
         if self.request.user.pk == user.pk and not form.cleaned_data["is_active"]:
             raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
-        return form.save()
+        new_email = form.cleaned_data["email"]
+        saved = form.save()
+        if new_email:
+            services.user_set_email(user=saved, email=new_email)
+        return saved
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -188,8 +192,9 @@ class StaffEditView(ObjectEditView):
         profile = form.instance if form.instance is not None and form.instance.pk else StaffProfile()
         if profile.pk:
             user = profile.user
-            user.full_name, user.email = data["full_name"], data["email"]
-            user.save(update_fields=["full_name", "email"])
+            user.full_name = data["full_name"]
+            user.save(update_fields=["full_name"])
+            services.user_set_email(user=user, email=data["email"])
             for name in ("employee_no", "department", "position", "manager", "grade", "hire_date"):
                 setattr(profile, name, data[name])
             profile.full_clean()

@@ -107,9 +107,18 @@ def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Write a private temporary file, then link it into place: a process starting at the same
+    # moment either wins the link or reads the complete file the winner wrote.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        value = path.read_text(encoding="utf-8").strip()
+    finally:
+        temporary.unlink(missing_ok=True)
     return value
 
 

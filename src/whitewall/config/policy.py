@@ -37,11 +37,14 @@ class PolicyError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: a TOML value of the wrong type (true for a number, "5" for 5) is an error, not a guess.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class AuthPolicy(_Section):
-    mfa_required_roles: tuple[str, ...] = ("security_officer", "system_admin", "finance_officer", "executive")
+    mfa_required_roles: tuple[str, ...] = Field(
+        strict=False, default=("security_officer", "system_admin", "finance_officer", "executive")
+    )
     lockout_failures: int = Field(5, ge=1, le=100)
     lockout_minutes: int = Field(30, ge=0, le=60 * 24 * 30)
     password_min_length: int = Field(10, ge=8, le=128)
@@ -61,15 +64,18 @@ class AuditPolicy(_Section):
     # How often a signed checkpoint (latest hash + count) is written.
     checkpoint_minutes: int = Field(60, ge=1, le=60 * 24)
     # Field names whose values are masked in the before/after of audit events.
-    masked_fields: tuple[str, ...] = (
-        "password",
-        "national_id",
-        "mobile",
-        "personal_email",
-        "bank_account",
-        "secret",
-        "token",
-        "key",
+    masked_fields: tuple[str, ...] = Field(
+        strict=False,
+        default=(
+            "password",
+            "national_id",
+            "mobile",
+            "personal_email",
+            "bank_account",
+            "secret",
+            "token",
+            "key",
+        ),
     )
     # Rows above which an export of confidential data needs approval (clause 4.3.3).
     export_approval_rows: int = Field(1000, ge=1)
@@ -114,12 +120,12 @@ class ReviewerRule(_Section):
 
 class Tier(_Section):
     name: str = Field(min_length=1, max_length=100)
-    reviewers: tuple[ReviewerRule, ...] = Field(min_length=1)
+    reviewers: tuple[ReviewerRule, ...] = Field(strict=False, min_length=1)
     # any = 或签 (one approval completes the tier), all = 会签, quorum = at least `quorum` approvals.
     mode: Literal["any", "all", "quorum"] = "any"
     quorum: int | None = Field(None, ge=1)
     # The tier applies only when every condition holds (empty = always).
-    conditions: tuple[Condition, ...] = ()
+    conditions: tuple[Condition, ...] = Field(strict=False, default=())
     # Hours a tier may wait before reminders, then escalation (0 = use the approvals defaults).
     reminder_hours: int = Field(0, ge=0)
     escalation_hours: int = Field(0, ge=0)
@@ -135,8 +141,8 @@ class Tier(_Section):
 
 class Flow(_Section):
     process: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
-    tiers: tuple[Tier, ...] = Field(min_length=1)
-    cc_roles: tuple[str, ...] = ()
+    tiers: tuple[Tier, ...] = Field(strict=False, min_length=1)
+    cc_roles: tuple[str, ...] = Field(strict=False, default=())
 
 
 class ApprovalsPolicy(_Section):
@@ -144,7 +150,7 @@ class ApprovalsPolicy(_Section):
     escalation_hours: int = Field(72, ge=1)
     # Who receives escalations when a tier waits too long.
     escalate_to_role: str = "executive"
-    flows: tuple[Flow, ...] = ()
+    flows: tuple[Flow, ...] = Field(strict=False, default=())
 
     @model_validator(mode="after")
     def _unique_processes(self):

@@ -29,7 +29,11 @@ DEBUG = env.get_bool("WHITEWALL_DEBUG", default=WHITEWALL_ENV == "development")
 # --- secrets -----------------------------------------------------------------------------------
 if PRODUCTION:
     if DEBUG:
-        raise env.EnvError("WHITEWALL_DEBUG", "on", "debug must be off when WHITEWALL_ENV=production")
+        raise env.EnvError(
+            "WHITEWALL_DEBUG",
+            env.get_str("WHITEWALL_DEBUG"),
+            "debug must be off when WHITEWALL_ENV=production",
+        )
     SECRET_KEY = env.get_str("WHITEWALL_SECRET_KEY", required=True)
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise env.EnvError("WHITEWALL_SECRET_KEY", "<hidden>", "use at least 50 random characters")
