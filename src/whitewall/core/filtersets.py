@@ -7,6 +7,7 @@ from operator import or_
 
 import django_filters
 from django.db.models import Q
+from django.forms import NullBooleanSelect
 from django.utils.translation import gettext_lazy as _
 
 from whitewall.core.forms import style_widgets
@@ -19,6 +20,10 @@ class BaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self.form)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, NullBooleanSelect):
+                # "Unknown" reads oddly in a filter: an empty choice means "any".
+                field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
         for field in self.form.fields.values():
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " form-control-sm").replace(
                 "form-select form-control-sm", "form-select form-select-sm"
