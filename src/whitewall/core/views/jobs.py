@@ -155,7 +155,8 @@ class PeriodicRunListView(ObjectListView):
     allow_bulk_delete = False
     default_ordering = ("-started", "-pk")
     columns = [
-        Column("__str__", label=gettext_lazy("run"), linkify=True),
+        Column("name", order_by="name", linkify=True),
+        Column("slot", order_by="slot"),
         Column("status", order_by="status", render=status_badge),
         Column("attempts", order_by="attempts"),
         Column("started", order_by="started"),
