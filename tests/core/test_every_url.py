@@ -86,6 +86,17 @@ def _objects():
             "accounts:accessattempt_": baker.make(
                 "axes.AccessAttempt", username="target", failures_since_start=9
             ).pk,
+            "notifications:notification_": baker.make(
+                "notifications.Notification", recipient=user, kind="notifications.general"
+            ).pk,
+            "notifications:webhookendpoint_": baker.make(
+                "notifications.WebhookEndpoint", kind="generic", url="http://127.0.0.1:9/", enabled=False
+            ).pk,
+            "notifications:delivery_": baker.make(
+                "notifications.Delivery", channel="email", kind="notifications.general", status="failed"
+            ).pk,
+            "core:job_": baker.make("core.Job", name="x", task="x", created_by=user).pk,
+            "core:periodicrun_": baker.make("core.PeriodicRun", name="core.cleanup_jobs", task_id="t-1").pk,
         },
     }
 

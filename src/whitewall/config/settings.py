@@ -352,6 +352,14 @@ WHITEWALL_OBJECT_PERMISSION_MODEL = "accounts.ObjectPermission"
 # --- approvals -----------------------------------------------------------------------------------
 
 # --- notifications and jobs ----------------------------------------------------------------------
+# The queue itself (HUEY) is set up above with the cache: SqliteHuey by default, RedisHuey with
+# REDIS_URL; tasks run inline only in the test settings. Delivery retries and job retries come
+# from the policy file ([notifications], [jobs]).
+# Links in e-mails and webhook messages are made absolute with this base (e.g. https://ops.example.cn);
+# empty leaves them relative.
+WHITEWALL_BASE_URL = ""
+# Seconds to wait for a webhook endpoint to answer.
+WHITEWALL_WEBHOOK_TIMEOUT = 10
 
 # --- regulation board ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("whitewall.wall.urls")),
     path("console/", include("whitewall.core.urls", namespace="console")),
+    path("console/system/", include("whitewall.core.urls_jobs", namespace="core")),
     path("console/accounts/", include("whitewall.accounts.urls", namespace="accounts")),
     path("console/audit/", include("whitewall.audit.urls", namespace="audit")),
     path("console/approvals/", include("whitewall.approvals.urls", namespace="approvals")),

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "whitewall.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from whitewall.core import registrations
+
+        registrations.register()

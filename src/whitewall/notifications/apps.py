@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "whitewall.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from whitewall.notifications import registrations
+
+        registrations.register()
