@@ -163,7 +163,7 @@ CLAUSES: list[ClauseText] = [
         "2.1.1",
         "需求调研",
         "Requirements research",
-        "项目开始时与客户充分沟通，弄清其对功能、性能和使用场景的要求，并收集客户提供的业务数据、行业标准等资料作为分析依据。",
+        "项目开始时与客户充分沟通，弄清其对功能、性能和使用场景的要求，并把客户交来的资料（如其业务数据和所在行业的标准）收齐，作为分析的依据。",
         "At the start of a project the team talks with the customer to learn what they need in function, "
         "performance and use, and collects the material the customer supplies (business data, industry "
         "standards) as the basis for analysis.",
@@ -177,7 +177,7 @@ CLAUSES: list[ClauseText] = [
         "2.1.2",
         "项目规划",
         "Project planning",
-        "依据调研结果编写项目计划，写清目标、任务分解、时间节点和负责人，并由相关部门评审，确认计划合理可行。",
+        "依据调研结果编写项目计划，列明要达成的目标、拆分好的工作、各节点日期以及每项工作由谁负责，并请相关部门评审，确认计划站得住、做得到。",
         "From the research a project plan is written with its goals, work breakdown, dates and owners, and "
         "the departments concerned review it to confirm it is sound and feasible.",
         "项目计划包含目标、任务分解、带日期的里程碑，每项任务都有负责人；计划评审通过审批流程完成。",
@@ -268,7 +268,7 @@ CLAUSES: list[ClauseText] = [
         "2.3.3",
         "用户服务",
         "User service",
-        "为用户提供咨询、培训和技术支持，及时解决使用中的问题，收集意见并持续改进服务。",
+        "用户可以得到咨询、培训和技术上的帮助；使用中遇到的问题要尽快解决，听取用户意见，服务不断改进。",
         "Users get consultation, training and technical support; their problems are solved promptly and "
         "their opinions feed continuous improvement of the service.",
         "服务台受理咨询、培训、技术支持工单；SLA（首次响应 / 解决时长）、满意度调查、知识库，以及推动改进的意见反馈记录。",
@@ -294,7 +294,7 @@ CLAUSES: list[ClauseText] = [
         "2.4.1",
         "项目验收",
         "Acceptance",
-        "由相关部门和人员对项目验收，听取客户意见，发现的问题整改到位，直至验收通过。",
+        "项目完成后由有关部门组织验收，听取客户意见，发现的问题整改到位，直至验收通过。",
         "The departments concerned accept the project, hear the customer's opinion, and have every issue "
         "found put right until the project passes.",
         "验收会议记录客户意见；整改项跟踪至验收通过；签字确认。",
@@ -307,7 +307,7 @@ CLAUSES: list[ClauseText] = [
         "2.4.2",
         "项目总结",
         "Project summary",
-        "项目结束后全面回顾得失，并把需求、设计、测试报告、用户手册等文档整理归档。",
+        "项目结束后全面回顾得失，并把需求和设计文档、测试报告以及用户手册整理归档。",
         "After the project the team reviews what went well and what did not, and files the documents — "
         "requirements, design, test report, user manual.",
         "项目复盘（成功经验、不足之处）；文档归档（需求、设计、测试报告、用户手册），四项齐全方可归档。",
@@ -345,7 +345,7 @@ CLAUSES: list[ClauseText] = [
         "3.1.2",
         "招聘流程",
         "Hiring process",
-        "通过多种渠道发布招聘信息；经简历筛选、笔试、面试选出合适人选；办理录用并签订劳动合同，明确双方权责。",
+        "招聘启事在不止一个渠道刊登；应聘者经简历筛选、笔试、面试层层挑选；选定后办理录用并签订劳动合同，写明双方权责。",
         "Openings are advertised on several channels; candidates go through resume screening, a written "
         "test and interviews; the person chosen is hired under a labour contract that sets out both sides' "
         "rights and duties.",
@@ -444,7 +444,7 @@ CLAUSES: list[ClauseText] = [
         "3.3.2",
         "发展规划",
         "Development plans",
-        "人力资源部门与员工共同制定个人发展规划，明确目标、路径和所需能力与培训，并定期评估调整。",
+        "员工和人事部门一起拟定个人发展规划，说清目标、路径和所需能力与培训，并定期评估调整。",
         "HR and each staff member draw up a personal development plan — goals, path, the skills and training "
         "needed — and review and adjust it regularly.",
         "个人发展规划（目标、路径、所需技能与培训），定期复核。",
@@ -660,7 +660,7 @@ CLAUSES: list[ClauseText] = [
         "5.2.2",
         "报销标准",
         "Reimbursement standards",
-        "制定合理的报销标准，规定各类费用的范围、额度和审批权限。",
+        "为每类费用定下合理的报销标准：哪些可以报、最多报多少、由谁审批。",
         "Reasonable standards say, per kind of expense, what is covered, how much, and who may approve it.",
         "按类别的报销标准：范围、限额（单项 / 每日 / 每单，按职级）、按金额划分的审批权限。",
         "Per-category standards: scope, limits (per item / per day / per claim, by grade), approval authority "
@@ -708,7 +708,7 @@ CLAUSES: list[ClauseText] = [
         "6.1.1",
         "商业秘密",
         "Trade secrets",
-        "公司的商业秘密包括白墙运营的技术方案、业务数据、客户信息和市场策略等。",
+        "属于公司商业秘密的，有白墙的技术设计、经营数据、客户资料和市场打法等。",
         "The company's trade secrets include Whitewall's technical designs, business data, customer "
         "information and market strategy.",
         "商业秘密登记册（技术方案、业务数据、客户信息、市场策略），注明密级和负责人。",
@@ -721,7 +721,7 @@ CLAUSES: list[ClauseText] = [
         "6.1.2",
         "个人隐私",
         "Personal privacy",
-        "员工的身份证号码、联系方式等个人隐私信息属于保密范围。",
+        "员工的个人隐私信息——如身份证号、电话和住址等联系信息——同样需要保密。",
         "Staff members' personal data — identity numbers, contact details and the like — is confidential.",
         "个人隐私信息（身份证号、联系方式）加密存储、默认脱敏显示，查看明文需有权限并留痕。",
         "Personal data (ID numbers, contacts) encrypted, masked by default; revealing it needs permission and "
@@ -733,7 +733,7 @@ CLAUSES: list[ClauseText] = [
         "6.2.1",
         "保密协议",
         "Non-disclosure agreements",
-        "公司与员工签订保密协议，约定员工的保密义务和责任。",
+        "每位员工都与公司签署保密协议，写明其应守的秘密和违约应负的责任。",
         "The company and each staff member sign a non-disclosure agreement setting out the duty of "
         "confidentiality and the liability.",
         "每位员工的保密协议，含签署日期和期限；到期前提醒；没有协议的新员工不能启用账号。",
