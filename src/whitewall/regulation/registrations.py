@@ -13,7 +13,7 @@ Who may do what (defaults; administrators change them in the console):
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from whitewall.accounts.roles import READ, ROLES, register_grants
 from whitewall.core.dashboard import register_widget
@@ -54,7 +54,7 @@ def register() -> None:
 
     register_menu(
         "regulation",
-        gettext_lazy("Regulation"),
+        pgettext_lazy("menu group", "Regulation"),
         "journal-check",
         weight=60,
         items=[

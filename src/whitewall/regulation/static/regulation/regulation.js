@@ -17,9 +17,12 @@
       return;
     }
     var chart = echarts.init(node);
+    // "Not built yet" dwarfs the rest while most modules are missing: off until the legend turns it on.
+    var selected = {};
+    data.series.forEach(function (serie) { selected[serie.name] = serie.key !== "not_built"; });
     chart.setOption({
       tooltip: { trigger: "axis", renderMode: "richText" },
-      legend: { top: 0 },
+      legend: { top: 0, selected: selected },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: {
         type: "category",
