@@ -34,6 +34,7 @@ STAFF_PAGES = {
     "console:home": "the console landing page; its cards are computed per user",
     "console:search": "global search; results are restricted per model",
     "console:policy": "the organisation's effective policy: rules every staff member works by, no secrets",
+    "regulation:acknowledgement_mine": "a staff member's own acknowledgement of the regulation in force",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
 OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")
@@ -97,6 +98,9 @@ def _objects():
             ).pk,
             "core:job_": baker.make("core.Job", name="x", task="x", created_by=user).pk,
             "core:periodicrun_": baker.make("core.PeriodicRun", name="core.cleanup_jobs", task_id="t-1").pk,
+            "regulation:regulationversion_": baker.make(
+                "regulation.RegulationVersion", number="9.9", effective_date="2026-01-01"
+            ).pk,
         },
     }
 
@@ -111,6 +115,8 @@ def build_url(route: Route, objects) -> str | None:
             values[name] = "accounts"
         elif name in ("object_id", "id"):
             values[name] = "1"
+        elif name == "code":  # a clause of the regulation (seeded after migrate)
+            values[name] = "1.1"
         else:
             values[name] = "x1"
     try:

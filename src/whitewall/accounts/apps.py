@@ -32,6 +32,8 @@ class AccountsConfig(AppConfig):
         from whitewall.accounts import registrations
 
         registrations.register()
+        from whitewall.accounts import checks  # noqa: F401  (clause checks 1.2 and 4.1.1)
+
         post_migrate.connect(_after_migrate, dispatch_uid="whitewall.accounts.sync")
         user_logged_in.connect(_forget_permissions, dispatch_uid="whitewall.accounts.forget_perms")
 

@@ -7,15 +7,23 @@
 
 A clause with no registered check shows as "not built yet". A check that raises is reported as
 red with the error, never hidden.
+
+A check that can compute its result for a past moment reads the moment from ``as_of()`` and is
+registered with ``historical=True``; only such checks are recomputed for earlier dates (demo data,
+backfills). Every other check always describes the present.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -46,15 +54,23 @@ class CheckResult:
 
 
 _checks: dict[str, Callable[[], CheckResult]] = {}
+_historical: set[str] = set()
+_as_of: ContextVar[datetime.datetime | None] = ContextVar("clause_check_as_of", default=None)
 
 
-def clause_check(code: str):
-    """Register the check of clause ``code`` (one check per clause)."""
+def clause_check(code: str, *, historical: bool = False):
+    """Register the check of clause ``code`` (one check per clause).
+
+    ``historical=True`` declares that the check computes its result for ``as_of()``, so it may be
+    recomputed truthfully for a past moment.
+    """
 
     def register(function: Callable[[], CheckResult]):
         if code in _checks and _checks[code] is not function:
             raise ValueError(f"clause {code} already has a check: {_checks[code].__qualname__}")
         _checks[code] = function
+        if historical:
+            _historical.add(code)
         return function
 
     return register
@@ -62,6 +78,28 @@ def clause_check(code: str):
 
 def registered_codes() -> list[str]:
     return sorted(_checks)
+
+
+def is_registered(code: str) -> bool:
+    return code in _checks
+
+
+def historical_codes() -> list[str]:
+    return sorted(code for code in _historical if code in _checks)
+
+
+def as_of() -> datetime.datetime:
+    """The moment a check describes: now, or the past moment it is being recomputed for."""
+    return _as_of.get() or timezone.now()
+
+
+@contextlib.contextmanager
+def evaluating_as_of(moment: datetime.datetime) -> Iterator[None]:
+    token = _as_of.set(moment)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 def run_check(code: str) -> CheckResult:
