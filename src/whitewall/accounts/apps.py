@@ -29,7 +29,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from whitewall.accounts import registrations
+        from whitewall.accounts import checks, registrations  # noqa: F401 - checks register themselves
 
         registrations.register()
         post_migrate.connect(_after_migrate, dispatch_uid="whitewall.accounts.sync")
