@@ -9,11 +9,12 @@ rendered: if recording fails, nothing is revealed.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,6 +24,8 @@ from whitewall.core.permissions import has_model_permission
 from whitewall.core.signals import revealed
 from whitewall.core.urls_helpers import object_url
 from whitewall.core.views.generic import ObjectPermissionRequiredMixin
+
+logger = logging.getLogger(__name__)
 
 
 def can_reveal(user, obj: Model) -> bool:
@@ -72,8 +75,19 @@ class ObjectRevealView(ObjectPermissionRequiredMixin, View):
             return HttpResponseBadRequest(_("Choose a field that can be revealed."))
         obj = get_object_or_404(self.restricted(REVEAL), pk=kwargs["pk"])
         value = getattr(obj, field.attname) or ""
-        with transaction.atomic():
-            revealed.send(sender=self.model, user=request.user, request=request, instance=obj, field=name)
+        try:
+            with transaction.atomic():
+                revealed.send(sender=self.model, user=request.user, request=request, instance=obj, field=name)
+        except Exception:
+            # Unrecorded reveals must not happen: refuse rather than show the value.
+            logger.exception(
+                "reveal of %s.%s (pk=%s) could not be recorded", self.model._meta.label, name, obj.pk
+            )
+            return HttpResponse(
+                _("The reveal could not be recorded, so the value is not shown. Try again later."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
         context = {
             **self.model_context(),
             "object": obj,
