@@ -217,9 +217,6 @@ class EncryptedFieldMixin:
 class EncryptedCharField(EncryptedFieldMixin, models.CharField):
     """A short encrypted value; ``max_length`` limits the clear value (the column is text)."""
 
-    def formfield(self, **kwargs):
-        return super().formfield(**kwargs)
-
 
 class EncryptedTextField(EncryptedFieldMixin, models.TextField):
     """A long encrypted value."""
