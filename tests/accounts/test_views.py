@@ -133,7 +133,11 @@ class StaffViewTests(
             user.groups.add(Group.objects.get(name="operator"))
             objects.append(
                 StaffProfile.objects.create(
-                    user=user, employee_no=f"T{index:03d}", department=self.department
+                    user=user,
+                    employee_no=f"T{index:03d}",
+                    department=self.department,
+                    mobile=f"1380000000{index}",
+                    personal_email=f"home{index}@example.com",
                 )
             )
         return objects
@@ -148,6 +152,10 @@ class StaffViewTests(
             "department": self.department.pk,
             "hire_date": "2026-11-01",
             "roles": [Group.objects.get(name="operator").pk],
+            "national_id": "11010519491231002X",
+            "mobile": "+86 139 0000 1234",
+            "personal_email": "new.person@example.org",
+            "bank_account": "6217 0000 0000 0030",
         }
 
     def get_edit_data(self, obj):

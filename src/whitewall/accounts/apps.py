@@ -29,10 +29,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from whitewall.accounts import registrations
+        # Clause checks register themselves: 1.2 and 4.1.1 (checks), 6.1.2 (checks_privacy).
+        from whitewall.accounts import checks, checks_privacy, registrations  # noqa: F401
 
         registrations.register()
-        from whitewall.accounts import checks  # noqa: F401  (clause checks 1.2 and 4.1.1)
 
         post_migrate.connect(_after_migrate, dispatch_uid="whitewall.accounts.sync")
         user_logged_in.connect(_forget_permissions, dispatch_uid="whitewall.accounts.forget_perms")

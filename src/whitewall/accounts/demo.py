@@ -55,9 +55,53 @@ COLLEAGUES = [
 ]
 
 
+# Fictional personal data: region code, birth date and sequence, with a correct GB 11643 check
+# digit; mobile numbers in a made-up range; personal mail at example.com (reserved for examples);
+# Luhn-valid bank numbers under a made-up prefix.
+DEMO_REGIONS = ("110105", "310104", "440305", "330106", "510107", "420111", "320102", "610113")
+
+
+def demo_personal_data(index: int, username: str) -> dict[str, str]:
+    from whitewall.core.validators import national_id_check_char
+
+    region = DEMO_REGIONS[index % len(DEMO_REGIONS)]
+    birth = datetime.date(1975, 1, 1) + datetime.timedelta(days=331 * index + 17)
+    first17 = f"{region}{birth:%Y%m%d}{(37 * index) % 1000:03d}"
+    bank15 = f"621700{index:09d}"
+    return {
+        "national_id": first17 + national_id_check_char(first17),
+        "mobile": f"1390000{index:04d}",
+        "personal_email": f"{username.replace('_', '.')}.home@example.com",
+        "bank_account": bank15 + _luhn_digit(bank15),
+    }
+
+
+def _luhn_digit(partial: str) -> str:
+    from whitewall.core.validators import luhn_valid
+
+    return next(str(d) for d in range(10) if luhn_valid(partial + str(d)))
+
+
+def _fill_personal_data() -> int:
+    """Give demo staff without personal data some (idempotent: filled rows are left alone)."""
+    rows = DEMO_ACCOUNTS + COLLEAGUES
+    done = 0
+    for index, (username, *_rest) in enumerate(rows, start=1):
+        profile = StaffProfile.objects.filter(user__username=username).first()
+        if profile is None or profile.national_id:
+            continue
+        for name, value in demo_personal_data(index, username).items():
+            setattr(profile, name, value)
+        profile.full_clean()
+        profile.save()
+        done += 1
+    return done
+
+
 def seed_organisation() -> str:
     if StaffProfile.objects.filter(user__username="admin").exists():
-        return "already present"
+        filled = _fill_personal_data()
+        return f"already present; personal data for {filled} staff" if filled else "already present"
     password = demo_password()
     departments = {d.code: d for d in Department.objects.all()}
     positions = {}
@@ -107,6 +151,7 @@ def seed_organisation() -> str:
     )
     users["visitor"] = visitor
     _verify_emails(users.values())
+    _fill_personal_data()
     return f"{len(rows)} staff in {len(departments)} departments, 1 wall user"
 
 

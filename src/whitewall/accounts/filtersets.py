@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
+from whitewall.core.encryption import blind_index_q
 from whitewall.core.filtersets import BaseFilterSet
 
 
@@ -31,9 +32,20 @@ class StaffProfileFilterSet(BaseFilterSet):
         field_name="user__groups", lookup_expr="isnull", label=_("without a role")
     )
 
+    # Exact match on encrypted values, through their blind indexes.
+    national_id = django_filters.CharFilter(
+        method="filter_blind_index", label=_("national ID number (exact)")
+    )
+    mobile = django_filters.CharFilter(method="filter_blind_index", label=_("mobile number (exact)"))
+
     class Meta:
         model = StaffProfile
-        fields = ("q", "department", "position", "role", "active", "without_role")
+        fields = ("q", "department", "position", "role", "active", "without_role", "national_id", "mobile")
+
+    def filter_blind_index(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(blind_index_q(StaffProfile, name, value))
 
 
 class DepartmentFilterSet(BaseFilterSet):

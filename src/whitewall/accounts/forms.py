@@ -11,7 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from whitewall.accounts.constraints import validate_constraints
 from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
+from whitewall.core.encryption import blind_index_q
 from whitewall.core.forms import StyledForm, StyledModelForm, style_widgets
+from whitewall.core.validators import (
+    normalise_bank_account,
+    normalise_email,
+    normalise_mobile,
+    normalise_national_id,
+    validate_bank_account,
+    validate_email,
+    validate_mobile,
+    validate_national_id,
+)
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
@@ -65,6 +76,20 @@ class StaffForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         required=True,
     )
+    # Personal data: write-only. The form never shows stored clear values (that would be a
+    # reveal without a record); an empty field keeps what is stored.
+    national_id = forms.CharField(label=_("national ID number"), max_length=30, required=False)
+    mobile = forms.CharField(label=_("mobile number"), max_length=20, required=False)
+    personal_email = forms.CharField(label=_("personal email"), max_length=254, required=False)
+    bank_account = forms.CharField(
+        label=_("bank account"), max_length=30, required=False, help_text=_("12 to 19 digits.")
+    )
+    remove_personal_data = forms.MultipleChoiceField(
+        label=_("remove stored values"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args, instance: StaffProfile | None = None, **kwargs):
         self.instance = instance
@@ -90,7 +115,76 @@ class StaffForm(StyledForm):
             self.fields["username"].disabled = True
             del self.fields["password"]
         self.fields["manager"].queryset = managers
+        self._setup_personal_data(instance)
         style_widgets(self)
+
+    def _setup_personal_data(self, instance: StaffProfile | None) -> None:
+        stored = []
+        for name in StaffProfile.PERSONAL_DATA_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs["autocomplete"] = "off"
+            value = getattr(instance, name, "") if instance is not None and instance.pk else ""
+            if value:
+                model_field = StaffProfile._meta.get_field(name)
+                field.widget.attrs["placeholder"] = model_field.mask_value(value)
+                field.help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
+                    "masked": model_field.mask_value(value)
+                }
+                stored.append((name, StaffProfile._meta.get_field(name).verbose_name))
+        if stored:
+            self.fields["remove_personal_data"].choices = stored
+        else:
+            del self.fields["remove_personal_data"]
+
+    def _check_unused(self, source: str, value: str, message) -> None:
+        others = StaffProfile.objects.filter(blind_index_q(StaffProfile, source, value))
+        if self.instance is not None and self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(message)
+
+    def clean_national_id(self):
+        value = normalise_national_id(self.cleaned_data.get("national_id", ""))
+        if value:
+            validate_national_id(value)
+            self._check_unused(
+                "national_id", value, _("Another staff member already has this national ID number.")
+            )
+        return value
+
+    def clean_mobile(self):
+        value = normalise_mobile(self.cleaned_data.get("mobile", ""))
+        if value:
+            validate_mobile(value)
+            self._check_unused("mobile", value, _("Another staff member already has this mobile number."))
+        return value
+
+    def clean_personal_email(self):
+        value = normalise_email(self.cleaned_data.get("personal_email", ""))
+        if value:
+            validate_email(value)
+        return value
+
+    def clean_bank_account(self):
+        value = normalise_bank_account(self.cleaned_data.get("bank_account", ""))
+        if value:
+            validate_bank_account(value)
+        return value
+
+    def personal_data_changes(self) -> dict[str, str]:
+        """The personal-data fields to write: new values, and "" for those to remove."""
+        changes = dict.fromkeys(self.cleaned_data.get("remove_personal_data") or [], "")
+        for name in StaffProfile.PERSONAL_DATA_FIELDS:
+            if self.cleaned_data.get(name):
+                changes[name] = self.cleaned_data[name]
+        return changes
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in cleaned.get("remove_personal_data") or []:
+            if cleaned.get(name):
+                self.add_error(name, _("Either enter a new value or remove the stored one, not both."))
+        return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -8,8 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from whitewall.core.encryption import BlindIndexField, EncryptedCharField
 from whitewall.core.models import BaseModel
 from whitewall.core.querysets import RestrictedQuerySet
+from whitewall.core.validators import (
+    validate_bank_account,
+    validate_email,
+    validate_mobile,
+    validate_national_id,
+)
 
 
 class WhitewallUserManager(UserManager.from_queryset(RestrictedQuerySet)):
@@ -158,6 +165,33 @@ class StaffProfile(BaseModel):
     grade = models.CharField(_("grade"), max_length=20, blank=True, help_text=_("e.g. P5 or M2"))
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     work_phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    # Personal data (clause 6.1.2): encrypted at rest, masked on every page, revealed one value
+    # at a time to those with the "reveal" action, each reveal recorded.
+    national_id = EncryptedCharField(
+        _("national ID number"),
+        max_length=18,
+        blank=True,
+        mask="national_id",
+        validators=[validate_national_id],
+    )
+    national_id_index = BlindIndexField(source="national_id", normaliser="national_id")
+    mobile = EncryptedCharField(
+        _("mobile number"), max_length=11, blank=True, mask="mobile", validators=[validate_mobile]
+    )
+    mobile_index = BlindIndexField(source="mobile", normaliser="mobile")
+    personal_email = EncryptedCharField(
+        _("personal email"), max_length=254, blank=True, mask="email", validators=[validate_email]
+    )
+    bank_account = EncryptedCharField(
+        _("bank account"),
+        max_length=19,
+        blank=True,
+        mask="bank_account",
+        validators=[validate_bank_account],
+        help_text=_("For payroll and reimbursements."),
+    )
+
+    PERSONAL_DATA_FIELDS = ("national_id", "mobile", "personal_email", "bank_account")
 
     class Meta:
         verbose_name = _("staff profile")

@@ -48,6 +48,9 @@ def register() -> None:
         },
         constraints={"department_head": {"department": "$department"}},
     )
+    # Only HR may reveal staff personal data (clause 6.1.2); everyone else sees it masked, in pages
+    # and exports alike. A grant of its own, so that it is seeded into existing installations too.
+    register_grants("accounts.staffprofile", {"hr_officer": ("reveal",)})
     register_grants(
         "accounts.user",
         {

@@ -17,6 +17,7 @@ urlpatterns = [
         add=views.StaffEditView,
         edit=views.StaffEditView,
     ),
+    path("staff/<int:pk>/reveal/", views.StaffRevealView.as_view(), name="staffprofile_reveal"),
     path("staff/<int:pk>/deactivate/", views.StaffStatusView.as_view(), name="staffprofile_deactivate"),
     path(
         "staff/<int:pk>/reactivate/",

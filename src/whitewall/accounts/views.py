@@ -25,6 +25,8 @@ from whitewall.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRevealView,
+    masked_fields,
 )
 
 
@@ -144,6 +146,8 @@ class StaffListView(ObjectListView):
             order_by="user__is_active",
         ),
         Column("hire_date", order_by="hire_date"),
+        # Encrypted: masked on the page; exports show it in clear only to those who may reveal it.
+        Column("mobile"),
     ]
 
     def base_queryset(self):
@@ -176,7 +180,16 @@ class StaffDetailView(ObjectDetailView):
             .select_related("user", "position"),
             "can_change_user": has_model_permission(self.request.user, User, CHANGE),
             "user_account": obj.user,
+            "personal_data": masked_fields(obj, self.request.user, list(StaffProfile.PERSONAL_DATA_FIELDS)),
+            "reveal_url": object_url(obj, "reveal"),
         }
+
+
+class StaffRevealView(ObjectRevealView):
+    """POST field=national_id|mobile|personal_email|bank_account: one clear value, recorded."""
+
+    model = StaffProfile
+    fields = StaffProfile.PERSONAL_DATA_FIELDS
 
 
 class StaffEditView(ObjectEditView):
@@ -197,6 +210,8 @@ class StaffEditView(ObjectEditView):
             services.user_set_email(user=user, email=data["email"])
             for name in ("employee_no", "department", "position", "manager", "grade", "hire_date"):
                 setattr(profile, name, data[name])
+            for name, value in form.personal_data_changes().items():
+                setattr(profile, name, value)
             profile.full_clean()
             profile.save()
             if set(user.groups.all()) != set(data["roles"]):
@@ -214,6 +229,7 @@ class StaffEditView(ObjectEditView):
             manager=data["manager"],
             grade=data["grade"],
             hire_date=data["hire_date"],
+            **form.personal_data_changes(),
         )
         return services.staff_create(
             actor=self.request.user, user=user, profile=profile, roles=list(data["roles"])

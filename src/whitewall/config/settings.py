@@ -6,6 +6,7 @@ production (refuses to start without explicit keys, hosts and DEBUG off) and tes
 
 from __future__ import annotations
 
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ if PRODUCTION:
     _encryption_keys = env.get_list("WHITEWALL_ENCRYPTION_KEYS")
     if not _encryption_keys:
         raise env.EnvError("WHITEWALL_ENCRYPTION_KEYS", None, "set one or more Fernet keys, newest first")
+    _blind_index_key = env.get_str("WHITEWALL_BLIND_INDEX_KEY", required=True)
     ALLOWED_HOSTS = env.get_list("WHITEWALL_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise env.EnvError("WHITEWALL_ALLOWED_HOSTS", None, "list the host names this server answers to")
@@ -52,6 +54,9 @@ else:
             DATA_DIR / "keys" / "encryption_key", lambda: Fernet.generate_key().decode()
         )
     ]
+    _blind_index_key = env.get_str("WHITEWALL_BLIND_INDEX_KEY") or env.read_or_create_secret(
+        DATA_DIR / "keys" / "blind_index_key", lambda: secrets.token_urlsafe(32)
+    )
     ALLOWED_HOSTS = env.get_list("WHITEWALL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 for _key in _encryption_keys:
@@ -65,6 +70,11 @@ for _key in _encryption_keys:
             "(make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')",
         )
 WHITEWALL_ENCRYPTION_KEYS = _encryption_keys
+# HMAC key of the blind indexes (exact lookup of encrypted fields); changing it needs
+# `whitewall keys rotate`, which recomputes every index.
+if len(_blind_index_key) < 32:
+    raise env.EnvError("WHITEWALL_BLIND_INDEX_KEY", "<hidden>", "use at least 32 random characters")
+WHITEWALL_BLIND_INDEX_KEY = _blind_index_key
 CSRF_TRUSTED_ORIGINS = env.get_list("WHITEWALL_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "whitewall.core.views.errors.csrf_failure"
 

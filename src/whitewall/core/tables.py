@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from whitewall.core.encryption import is_encrypted
+from whitewall.core.masking import mask
 from whitewall.core.urls_helpers import object_url
 
 
@@ -25,6 +27,24 @@ def _resolve(obj: Any, accessor: str) -> Any:
     return value
 
 
+def _encrypted_field(obj: Any, accessor: str):
+    """The encrypted model field that ``accessor`` ends on, or None."""
+    *path, last = accessor.split("__")
+    target = obj
+    for part in path:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    meta = getattr(target, "_meta", None)
+    if meta is None:
+        return None
+    try:
+        field = meta.get_field(last)
+    except Exception:
+        return None
+    return field if is_encrypted(field) else None
+
+
 @dataclass
 class Column:
     name: str
@@ -33,6 +53,9 @@ class Column:
     order_by: str | None = None  # field path to sort on; None = not sortable
     linkify: bool = False
     render: Callable[[Any], Any] | None = None  # obj -> display value (may be HTML-safe)
+    # Encrypted fields are always masked on pages; exports show the clear value only to users
+    # who may reveal it (the list view passes ``reveal``). None: detect from the model field.
+    masked: bool | None = None
 
     def __post_init__(self):
         if self.accessor is None:
@@ -52,7 +75,20 @@ class Column:
             return ", ".join(str(item) for item in value.all())
         return value
 
-    def export_value(self, obj: Any) -> Any:
+    def masked_value(self, obj: Any) -> str | None:
+        """The masked display when this column shows an encrypted field, else None."""
+        if self.masked is False or self.render is not None:
+            return None
+        field = _encrypted_field(obj, self.accessor)
+        if field is None:
+            return mask(self.raw(obj) or "", "generic") if self.masked else None
+        return field.mask_value(self.raw(obj) or "")
+
+    def export_value(self, obj: Any, reveal: bool = False) -> Any:
+        if not reveal:
+            masked = self.masked_value(obj)
+            if masked is not None:
+                return masked
         if self.render is not None:
             return " ".join(strip_tags(str(self.render(obj))).split())
         value = self.raw(obj)
@@ -72,6 +108,11 @@ class Column:
     def html(self, obj: Any) -> Any:
         if self.render is not None:
             return self.render(obj)
+        masked = self.masked_value(obj)
+        if masked is not None:
+            if not masked:
+                return mark_safe('<span class="text-muted">—</span>')  # noqa: S308 - constant
+            return format_html('<span class="font-monospace ww-masked">{}</span>', masked)
         value = self.raw(obj)
         display = getattr(obj, f"get_{self.name}_display", None)
         if display is not None and self.accessor == self.name:

@@ -7,6 +7,7 @@ from whitewall.core.views.generic import (
     ObjectPermissionRequiredMixin,
     Tab,
 )
+from whitewall.core.views.reveal import ObjectRevealView, can_reveal, masked_fields
 
 __all__ = [
     "BulkAction",
@@ -15,5 +16,8 @@ __all__ = [
     "ObjectEditView",
     "ObjectListView",
     "ObjectPermissionRequiredMixin",
+    "ObjectRevealView",
     "Tab",
+    "can_reveal",
+    "masked_fields",
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from whitewall.core.encryption import REVEAL
 from whitewall.core.export import EXPORT_FORMATS, export_response
 from whitewall.core.permissions import (
     ADD,
@@ -164,12 +165,27 @@ class ObjectListView(ObjectPermissionRequiredMixin, View):
             return queryset.order_by(*self.default_ordering)
         return queryset if queryset.ordered else queryset.order_by("pk")
 
+    def revealable(self) -> Callable[[Model], bool]:
+        """Which exported rows may carry clear values of encrypted fields: those the user may
+        ``reveal`` (design: exports mask encrypted fields unless the user may reveal them)."""
+        constraints = permission_constraints(self.request.user, permission_name(self.model, REVEAL))
+        if constraints is None:
+            return lambda obj: False
+        if not constraints:
+            return lambda obj: True
+        allowed = set(self.model.objects.restrict(self.request.user, REVEAL).values_list("pk", flat=True))
+        return lambda obj: obj.pk in allowed
+
     def export(self, fmt: str, queryset: QuerySet):
         headers = [str(column.bind_label(self.model)) for column in self.columns]
-        rows = (
-            [column.export_value(obj) for column in self.columns] for obj in queryset.iterator(chunk_size=500)
-        )
-        return export_response(fmt, self.model._meta.model_name, headers, rows)
+        reveal = self.revealable()
+
+        def rows():
+            for obj in queryset.iterator(chunk_size=500):
+                clear = reveal(obj)
+                yield [column.export_value(obj, reveal=clear) for column in self.columns]
+
+        return export_response(fmt, self.model._meta.model_name, headers, rows())
 
     def get(self, request, *args, **kwargs):
         filterset, queryset = self.filtered()
