@@ -369,7 +369,7 @@ def approval_submit(*, actor, document, process: str | None = None) -> ApprovalR
             raise ValidationError(_("This document is already waiting for approval."))
         if request.status in FINISHED:
             raise ValidationError(
-                _("The approval of this document is finished (%(status)s); it cannot be submitted again.")
+                _("The approval of this document is finished (“%(status)s”); it cannot be submitted again.")
                 % {"status": request.get_status_display()}
             )
         if request.submitted_by_id != actor.pk:
@@ -432,7 +432,7 @@ def approval_decide(*, actor, request: ApprovalRequest, decision: str, comment: 
     request = _lock(request)
     if request.status != RequestStatus.PENDING:
         raise ValidationError(
-            _("This request is %(status)s: it can no longer be decided.")
+            _("This request can no longer be decided: it is “%(status)s”.")
             % {"status": request.get_status_display()}
         )
     if actor.pk == request.submitted_by_id:
@@ -478,7 +478,7 @@ def approval_withdraw(*, actor, request: ApprovalRequest, comment: str = "") -> 
         raise PermissionDenied(_("Only the applicant can withdraw a request."))
     if request.status != RequestStatus.PENDING:
         raise ValidationError(
-            _("Only a pending request can be withdrawn; this one is %(status)s.")
+            _("Only a pending request can be withdrawn; this one is “%(status)s”.")
             % {"status": request.get_status_display()}
         )
     document = _document(request)
@@ -502,7 +502,7 @@ def approval_add_reviewer(*, actor, request: ApprovalRequest, user, comment: str
     request = _lock(request)
     if request.status != RequestStatus.PENDING:
         raise ValidationError(
-            _("This request is %(status)s: reviewers can no longer be added.")
+            _("Approvers can no longer be added: this request is “%(status)s”.")
             % {"status": request.get_status_display()}
         )
     if not _may_manage(actor, request):
