@@ -412,9 +412,10 @@ def _task_for(actor, request: ApprovalRequest) -> ApprovalTask:
     if delegated is not None:
         return delegated
     mine = request.tasks.filter(round=request.round).filter(Q(assignee=actor) | Q(decided_by=actor))
-    if mine.filter(tier_index=request.current_tier, decided_at__isnull=False).exists():
+    decided = mine.filter(decided_at__isnull=False)
+    if decided.filter(tier_index=request.current_tier).exists():
         raise ValidationError(_("You have already decided on this step."))
-    if mine.filter(status=TaskStatus.CANCELLED).exists():
+    if decided.exists() or mine.filter(status=TaskStatus.CANCELLED).exists():
         raise ValidationError(
             _("This step has already been completed; nothing is waiting for your decision.")
         )

@@ -162,19 +162,36 @@ class ApprovalRequestDetailView(View):
                 document_url = None
         is_applicant = user.pk == obj.submitted_by_id
         involved = is_applicant or obj.tasks.filter(assignee=user).exists() or my_task is not None
+        can_withdraw = is_applicant and obj.status == RequestStatus.PENDING
+        can_cc = involved and obj.status != RequestStatus.DRAFT
+        shown = {
+            "decision_form": my_task is not None,
+            "approver_form": my_task is not None,
+            "cc_form": can_cc,
+            "withdraw_form": can_withdraw,
+        }
+        # Errors of a form that is not on the page any more (e.g. the step was completed meanwhile).
+        action_errors = [
+            error
+            for key, form in forms.items()
+            if not shown.get(key)
+            for errors in form.errors.values()
+            for error in errors
+        ]
         return {
             "object": obj,
+            "action_errors": action_errors,
             "document": document,
             "document_url": document_url,
             "status_badge": status_badge(obj),
             "tiers": _tier_rows(obj),
             "my_task": my_task,
             "is_applicant": is_applicant,
-            "can_withdraw": is_applicant and obj.status == RequestStatus.PENDING,
+            "can_withdraw": can_withdraw,
             "can_resubmit": is_applicant
             and obj.status in (RequestStatus.SENT_BACK, RequestStatus.WITHDRAWN)
             and document is not None,
-            "can_cc": involved and obj.status not in (RequestStatus.DRAFT,),
+            "can_cc": can_cc,
             "ccs": list(obj.ccs.select_related("user")),
             "decision_form": forms.get("decision_form") or DecisionForm(),
             "approver_form": forms.get("approver_form") or (AddApproverForm() if my_task else None),

@@ -26,6 +26,10 @@ class MenuItem:
     # The sidebar loads it with htmx after the page (menu_badge), so pages pay no query for it.
     badge: Callable | None = None
 
+    @property
+    def has_badge(self) -> bool:
+        return self.badge is not None
+
     def badge_for(self, user) -> int | None:
         if self.badge is None or not self.visible_to(user):
             return None

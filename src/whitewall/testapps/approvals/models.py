@@ -10,6 +10,7 @@ from whitewall.core.models import BaseModel
 class TestClaim(Approvable, BaseModel):
     """A reimbursement-like claim: the finance.reimbursement flow (executive tier above 5,000)."""
 
+    __test__ = False  # not a pytest test class
     approval_process = "finance.reimbursement"
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -55,6 +56,7 @@ class TestClaim(Approvable, BaseModel):
 class TestPlan(Approvable, BaseModel):
     """A project-plan-like document with an owner: the projects.plan flow (quorum 2)."""
 
+    __test__ = False
     approval_process = "projects.plan"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
