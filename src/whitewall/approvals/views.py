@@ -214,8 +214,7 @@ class _RequestActionView(ApprovalRequestDetailView):
     def act(self, obj, form):  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
-    def get(self, request, pk):
-        return HttpResponseRedirect(reverse("approvals:approvalrequest_detail", args=[pk]))
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         obj = visible_request(request.user, pk)
