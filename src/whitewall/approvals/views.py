@@ -197,7 +197,11 @@ class ApprovalRequestDetailView(View):
             "approver_form": forms.get("approver_form") or (AddApproverForm() if my_task else None),
             "cc_form": forms.get("cc_form") or CCForm(),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
-            "approval_requests": [obj],
+            "approval_requests": list(
+                ApprovalRequest.objects.filter(pk=obj.pk).prefetch_related(
+                    "timeline__actor", "timeline__on_behalf_of"
+                )
+            ),
             "list_url": reverse("approvals:inbox"),
         }
 
