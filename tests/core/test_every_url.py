@@ -8,6 +8,7 @@ allow-list, each with its reason, and must still never fail with a server error.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ STAFF_PAGES = {
     "console:search": "global search; results are restricted per model",
     "console:policy": "the organisation's effective policy: rules every staff member works by, no secrets",
     "regulation:acknowledgement_mine": "a staff member's own acknowledgement of the regulation in force",
+    "approvals:inbox": "the user's own approvals (to do, done, CC'd, submitted); nothing of anyone else's",
+    "approvals:delegation_mine": "the user's own delegations; creating one delegates only the user's own approvals",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
 OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")
@@ -101,8 +104,32 @@ def _objects():
             "regulation:regulationversion_": baker.make(
                 "regulation.RegulationVersion", number="9.9", effective_date="2026-01-01"
             ).pk,
+            # The request belongs to "target" and involves nobody else: others are refused.
+            "approvals:approvalrequest_": _approval_request(user).pk,
+            "approvals:delegation_": baker.make(
+                "approvals.Delegation",
+                delegator=user,
+                delegate=User.objects.create_user(username="target2", email="t2@example.com", is_staff=True),
+                start=datetime.date.today(),
+                end=datetime.date.today(),
+            ).pk,
         },
     }
+
+
+def _approval_request(user):
+    from django.contrib.contenttypes.models import ContentType
+
+    from whitewall.approvals.models import ApprovalRequest
+
+    return ApprovalRequest.objects.create(
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=user.pk,
+        title="target's request",
+        process="finance.reimbursement",
+        status="pending",
+        submitted_by=user,
+    )
 
 
 def build_url(route: Route, objects) -> str | None:

@@ -6,3 +6,8 @@ class ApprovalsConfig(AppConfig):
     name = "whitewall.approvals"
     label = "approvals"
     verbose_name = _("Approvals")
+
+    def ready(self):
+        from whitewall.approvals import checks, registrations  # noqa: F401 - checks register themselves
+
+        registrations.register()

@@ -5,11 +5,15 @@ A user sees an item only when they hold its permission; a group with no visible 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from whitewall.core.permissions import permission_constraints
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,23 @@ class MenuItem:
     url_name: str
     permission: str | None = None  # e.g. "accounts.view_user"; None = every staff member
     icon: str = "circle"
+    # A count shown next to the label (e.g. approvals waiting for the user): badge(user) -> int | None.
+    # The sidebar loads it with htmx after the page (menu_badge), so pages pay no query for it.
+    badge: Callable | None = None
+
+    @property
+    def has_badge(self) -> bool:
+        return self.badge is not None
+
+    def badge_for(self, user) -> int | None:
+        if self.badge is None or not self.visible_to(user):
+            return None
+        try:
+            value = self.badge(user)
+        except Exception:  # a broken counter must never break the page
+            logger.exception("menu badge of %s failed", self.url_name)
+            return None
+        return value or None
 
     def visible_to(self, user) -> bool:
         if self.permission is None:
@@ -51,6 +72,29 @@ def register_menu(key: str, label: str, icon: str, items: list[MenuItem], weight
 
 def all_items() -> list[MenuItem]:
     return [item for group in _groups.values() for item in group.items]
+
+
+def find_item(url_name: str) -> MenuItem | None:
+    return next((item for item in all_items() if item.url_name == url_name), None)
+
+
+def menu_badge(request, url_name: str):
+    """The badge of one menu item for the current user (an htmx fragment; empty when none)."""
+    from django.http import Http404, HttpResponse
+    from django.utils.html import format_html
+
+    item = find_item(url_name)
+    if item is None or item.badge is None or not item.visible_to(request.user):
+        raise Http404
+    count = item.badge_for(request.user)
+    if not count:
+        return HttpResponse("")
+    return HttpResponse(
+        format_html(
+            '<span class="badge rounded-pill text-bg-danger ms-auto" data-testid="menu-badge">{}</span>',
+            count,
+        )
+    )
 
 
 def menu_for(user) -> list[dict]:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from whitewall.core.navigation import menu_badge
 from whitewall.core.views.console import ConsoleHomeView, SearchView
 from whitewall.core.views.policy import PolicyView
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("", ConsoleHomeView.as_view(), name="home"),
     path("search/", SearchView.as_view(), name="search"),
     path("policy/", PolicyView.as_view(), name="policy"),
+    path("menu-badge/<str:url_name>/", menu_badge, name="menu_badge"),
 ]
