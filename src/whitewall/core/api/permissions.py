@@ -53,6 +53,7 @@ class ObjectPermissions(BasePermission):
             return False
         if not token_allows(request):
             self.message = _("This API token is read-only: it cannot change anything.")
+            self.code = "token_read_only"
             return False
         model = getattr(view, "model", None)
         if model is None:
