@@ -22,6 +22,7 @@ from whitewall.accounts import filtersets, services
 from whitewall.accounts.constraints import validate_constraints
 from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
 from whitewall.core.api.exceptions import django_errors
+from whitewall.core.api.mixins import ThrottleFirstMixin
 from whitewall.core.api.pagination import SmallPagePagination
 from whitewall.core.api.permissions import IsAuthenticatedUser
 from whitewall.core.api.serializers import ModelCleanSerializer
@@ -462,7 +463,7 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(names)
 
 
-class MeViewSet(viewsets.ViewSet):
+class MeViewSet(ThrottleFirstMixin, viewsets.ViewSet):
     """The caller: account, roles, staff profile and the permissions they hold (``app.action_model``)."""
 
     permission_classes = [IsAuthenticatedUser]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -57,6 +58,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(django_errors(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     elif isinstance(exc, ProtectedError):
         exc = Conflict(_("This record is still in use and cannot be deleted."))
     response = drf_exception_handler(exc, context)

@@ -6,22 +6,23 @@ from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers
 
+from whitewall.core.api.mixins import ThrottleFirstMixin
 from whitewall.core.api.permissions import IsActiveStaff, IsAuthenticatedUser
 
 
-class APIRootView(routers.APIRootView):
+class APIRootView(ThrottleFirstMixin, routers.APIRootView):
     """Lists the API's resources (to any logged-in user; each resource checks its own permission)."""
 
     permission_classes = [IsAuthenticatedUser]
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(ThrottleFirstMixin, SpectacularAPIView):
     """The OpenAPI 3 schema, for staff (decisions.md: "the API schema and docs need a login")."""
 
     permission_classes = [IsActiveStaff]
 
 
-class SwaggerDocsView(SpectacularSwaggerSplitView):
+class SwaggerDocsView(ThrottleFirstMixin, SpectacularSwaggerSplitView):
     """Swagger UI in the split form: the page loads its init script from this same URL with
     ``?script=`` (a same-origin file), so ``script-src 'self'`` suffices: no inline script, no
     nonce, no CSP relaxation. Our template drops drf-spectacular's inline ``<style>`` too."""

@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, viewsets
 
+from whitewall.core.api.mixins import ThrottleFirstMixin
 from whitewall.core.api.permissions import action_for
 from whitewall.core.permissions import ADD, CHANGE
 
@@ -24,7 +25,7 @@ class OutsideScope(exceptions.PermissionDenied):
     default_code = "outside_scope"
 
 
-class RestrictedViewSetMixin:
+class RestrictedViewSetMixin(ThrottleFirstMixin):
     model: type[Model]
     # The object-permission action of every request to this view; None = from the HTTP method.
     # An ``@action(..., permission_action="change")`` sets it for that route only.
