@@ -17,8 +17,18 @@ def staff(username="staffer", **extra):
 
 
 class RateLimitTests(TestCase):
+    def setUp(self):
+        # The anonymous counter is per address and lives in the shared cache (Redis persists
+        # across tests): start each test from zero.
+        from django.core.cache import cache
+
+        cache.delete("throttle_anon_127.0.0.1")
+
     def test_users_past_the_policy_rate_get_429(self):
+        from django.core.cache import cache
+
         user = staff()
+        cache.delete(f"throttle_user_{user.pk}")  # ids repeat across runs; Redis outlives them
         grant(user, Department, ["view"])
         client = Client()
         login(client, user)
