@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 from model_bakery import baker
 
-from whitewall.accounts.models import Department, StaffProfile, User
-from whitewall.core.testing import login
+from whitewall.accounts.models import Department, ObjectPermission, Position, StaffProfile, User
+from whitewall.accounts.tokens import apitoken_create
+from whitewall.core.testing import api_rates, login
 
 # Public by design: the wall, account entry pages, language switching, translations.
 PUBLIC = {
@@ -38,6 +39,11 @@ STAFF_PAGES = {
     "regulation:acknowledgement_mine": "a staff member's own acknowledgement of the regulation in force",
     "approvals:inbox": "the user's own approvals (to do, done, CC'd, submitted); nothing of anyone else's",
     "approvals:delegation_mine": "the user's own delegations; creating one delegates only the user's own approvals",
+    "accounts:apitoken_own": "the user's own API tokens; lists and revokes only their own",
+    "api:api-root": "the API's list of resources (names only); each resource checks its own permission",
+    "api:me-list": "the caller's own account and grants",
+    "api-schema": "the API's description, no data: staff only (decisions.md, REST API)",
+    "api-docs": "Swagger UI for the schema above: staff only",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
 OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")
@@ -86,7 +92,9 @@ def _objects():
             "accounts:department_": department.pk,
             "accounts:position_": baker.make("accounts.Position", code="pos-x").pk,
             "accounts:role_": Group.objects.get(name="operator").pk,
-            "accounts:objectpermission_": baker.make("accounts.ObjectPermission", actions=["view"]).pk,
+            "accounts:objectpermission_": baker.make(
+                "accounts.ObjectPermission", name="every-url", actions=["view"]
+            ).pk,
             "accounts:accessattempt_": baker.make(
                 "axes.AccessAttempt", username="target", failures_since_start=9
             ).pk,
@@ -113,6 +121,14 @@ def _objects():
                 start=datetime.date.today(),
                 end=datetime.date.today(),
             ).pk,
+            "accounts:apitoken_": apitoken_create(actor=user, name="target's", scope="write", days=5)[0].pk,
+            # The REST API: /api/v1/<app>/<resource>/<pk>/ (route names "api:<app>-<model>-…").
+            "api:accounts-user-": user.pk,
+            "api:accounts-staffprofile-": profile.pk,
+            "api:accounts-department-": department.pk,
+            "api:accounts-position-": Position.objects.get(code="pos-x").pk,
+            "api:accounts-role-": Group.objects.get(name="operator").pk,
+            "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
         },
     }
 
@@ -169,6 +185,13 @@ def objects(db):
     return _objects()
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits():
+    """Walking every URL is many calls in a second: rate limits are tested on their own."""
+    with api_rates():
+        yield
+
+
 @pytest.mark.django_db
 def test_every_route_is_reachable_for_the_test(objects):
     """The walk must see the console's routes; an empty walk would prove nothing."""
@@ -196,7 +219,8 @@ def test_anonymous_visitors_are_sent_to_log_in_or_refused(objects):
                 problems.append(f"{method.upper()} {url} ({route.name}): {code}")
             elif kind in ("protected", "admin", "staff"):
                 redirected_to_login = code == 302 and "login" in response.get("Location", "")
-                if not (redirected_to_login or code in (403, 404, 405)):
+                # The API answers 401 (not logged in) where pages send a person to log in.
+                if not (redirected_to_login or code in (401, 403, 404, 405)):
                     problems.append(f"{method.upper()} {url} ({route.name}): {code} for an anonymous visitor")
     assert problems == [], "\n".join(problems)
 
@@ -259,7 +283,8 @@ def test_staff_pages_show_nothing_to_a_user_without_permissions(objects):
     assert 'data-testid="menu-item"' not in home
     assert "ww-figure" not in home
     results = client.get(reverse("console:search"), {"q": "target"}).content.decode()
-    assert "/console/accounts/" not in results
+    # (the user menu's link to the user's own API tokens is on every console page)
+    assert "/console/accounts/" not in results.replace(reverse("accounts:apitoken_own"), "")
     # ...while a user who may view staff finds them.
     user.groups.add(Group.objects.get(name="hr_officer"))
     client = Client()

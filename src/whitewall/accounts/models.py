@@ -292,3 +292,51 @@ class SeededGrant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class APIToken(BaseModel):
+    """A personal API token. Only a salted SHA-256 digest of the key is stored; the key itself is
+    shown once, when the token is made. ``prefix`` (shown in lists) finds the row to compare."""
+
+    SCOPE_READ = "read"
+    SCOPE_WRITE = "write"
+    SCOPES = [(SCOPE_READ, _("read only")), (SCOPE_WRITE, _("read and write"))]
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    salt = models.CharField(max_length=32, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(_("scope"), max_length=10, choices=SCOPES, default=SCOPE_READ)
+    expires = models.DateTimeField(_("expires"))
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.SCOPE_WRITE
+
+    def is_expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires <= (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.is_expired() else "active"

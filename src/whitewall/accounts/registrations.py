@@ -70,6 +70,10 @@ def register() -> None:
         "accounts.objectpermission", {"system_admin": ALL, "security_officer": READ, "auditor": READ}
     )
     register_grants(
+        "accounts.apitoken",
+        {"system_admin": ("view", "change"), "security_officer": READ, "auditor": READ},
+    )
+    register_grants(
         "axes.accessattempt",
         {"security_officer": ("view", "delete"), "system_admin": ("view", "delete"), "auditor": READ},
     )
@@ -111,8 +115,12 @@ def register() -> None:
             MenuItem(
                 gettext_lazy("Lockouts"), "accounts:accessattempt_list", "axes.view_accessattempt", "lock"
             ),
+            MenuItem(
+                gettext_lazy("API tokens"), "accounts:apitoken_list", "accounts.view_apitoken", "key-fill"
+            ),
         ],
     )
+    register_api_routes()
     register_search(StaffProfile, ("user__full_name", "user__username", "employee_no"), gettext_lazy("Staff"))
     register_search(Department, ("name", "code"), gettext_lazy("Departments"))
     register_search(Position, ("name", "code"), gettext_lazy("Positions"))
@@ -153,3 +161,16 @@ def organisation_card(request):
             )
         )
     return {"title": _("Organisation"), "icon": "diagram-3", "figures": figures, "warning": without_role > 0}
+
+
+def register_api_routes() -> None:
+    from whitewall.accounts import api
+    from whitewall.core.api.registry import register_api
+
+    register_api("accounts/users", api.UserViewSet)
+    register_api("accounts/staff", api.StaffProfileViewSet)
+    register_api("accounts/departments", api.DepartmentViewSet)
+    register_api("accounts/positions", api.PositionViewSet)
+    register_api("accounts/roles", api.RoleViewSet)
+    register_api("accounts/permissions", api.ObjectPermissionViewSet)
+    register_api("me", api.MeViewSet, basename="me")

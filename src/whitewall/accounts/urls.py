@@ -60,6 +60,9 @@ urlpatterns = [
         edit=views.ObjectPermissionEditView,
         delete=views.ObjectPermissionDeleteView,
     ),
+    path("tokens/", views.MyAPITokensView.as_view(), name="apitoken_own"),
+    path("tokens/all/", views.APITokenListView.as_view(), name="apitoken_list"),
+    path("tokens/<int:pk>/revoke/", views.APITokenRevokeView.as_view(), name="apitoken_revoke"),
     path("lockouts/", views.LockoutListView.as_view(), name="accessattempt_list"),
     path("lockouts/<int:pk>/release/", views.LockoutReleaseView.as_view(), name="accessattempt_release"),
 ]

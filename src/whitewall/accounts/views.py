@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +17,18 @@ from django.views import View
 
 from whitewall.accounts import filtersets, forms, services
 from whitewall.accounts.lockout import release_lockouts
-from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
-from whitewall.core.forms import StyledModelForm
+from whitewall.accounts.models import (
+    APIToken,
+    Department,
+    ObjectPermission,
+    Position,
+    Role,
+    StaffProfile,
+    User,
+)
+from whitewall.accounts.tokens import apitoken_create, apitoken_revoke
+from whitewall.config.policy import get_policy
+from whitewall.core.forms import StyledForm, StyledModelForm
 from whitewall.core.permissions import CHANGE, DELETE, has_model_permission
 from whitewall.core.tables import Column
 from whitewall.core.urls_helpers import object_url
@@ -28,6 +41,7 @@ from whitewall.core.views import (
     ObjectRevealView,
     masked_fields,
 )
+from whitewall.core.views.generic import safe_return_url
 
 
 def _role_badges(user: User):
@@ -476,3 +490,129 @@ class LockoutReleaseView(View):
             release_lockouts(actor=request.user, request=request, attempts=[attempt])
         messages.success(request, _("Released %(username)s.") % {"username": attempt.username})
         return HttpResponseRedirect(request.POST.get("return_url") or "/console/accounts/lockouts/")
+
+
+# --- personal API tokens ------------------------------------------------------------------------
+class APITokenForm(StyledForm):
+    name = django_forms.CharField(label=gettext_lazy("name"), max_length=100)
+    scope = django_forms.ChoiceField(
+        label=gettext_lazy("scope"), choices=APIToken.SCOPES, initial=APIToken.SCOPE_READ
+    )
+    days = django_forms.IntegerField(label=gettext_lazy("valid for (days)"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_days = get_policy().api.token_max_days
+        self.fields["days"].max_value = max_days
+        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        self.fields["days"].widget.attrs["max"] = max_days
+        self.fields["days"].initial = min(90, max_days)
+        self.fields["days"].help_text = _("At most %(max)d days (policy).") % {"max": max_days}
+
+
+class MyAPITokensView(View):
+    """The user's own API tokens: make one (its key is shown once), see them, revoke them."""
+
+    template_name = "accounts/apitoken_own.html"
+
+    def render_page(self, form, new_key=None, status=200):
+        tokens = APIToken.objects.filter(user=self.request.user).order_by("-created")
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "tokens": tokens,
+                "new_key": new_key,
+                "all_tokens_url": reverse("accounts:apitoken_list")
+                if has_model_permission(self.request.user, APIToken, "view")
+                else None,
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_page(APITokenForm())
+
+    def post(self, request):
+        form = APITokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form, status=422)
+        try:
+            token, key = apitoken_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.render_page(form, status=422)
+        # Rendered, not redirected: the key is never stored anywhere, not even in the session.
+        response = self.render_page(APITokenForm(), new_key=key, status=201)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class APITokenRevokeView(View):
+    def post(self, request, pk):
+        mine = Q(user=request.user)
+        allowed = APIToken.objects.filter(mine) | APIToken.objects.restrict(request.user, CHANGE)
+        token = get_object_or_404(allowed.distinct(), pk=pk)
+        try:
+            apitoken_revoke(actor=request.user, token=token)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Revoked the API token %(name)s.") % {"name": token})
+        return HttpResponseRedirect(safe_return_url(request, reverse("accounts:apitoken_own")))
+
+
+def _revoke_tokens(view, queryset) -> int:
+    done = 0
+    for token in queryset.filter(revoked__isnull=True):
+        apitoken_revoke(actor=view.request.user, token=token)
+        done += 1
+    return done
+
+
+class APITokenListView(ObjectListView):
+    """Everyone's API tokens, for those who may view them (system administrators, security)."""
+
+    model = APIToken
+    allow_bulk_delete = False
+    default_ordering = ("-created",)
+    bulk_actions = [
+        BulkAction(
+            "revoke",
+            gettext_lazy("Revoke"),
+            CHANGE,
+            _revoke_tokens,
+            confirm=gettext_lazy("Revoke the selected API tokens? Programs using them stop working."),
+            style="outline-danger",
+        )
+    ]
+    columns = [
+        Column("user", order_by="user__username"),
+        Column("name", order_by="name"),
+        Column("prefix", gettext_lazy("key prefix"), accessor="display_prefix"),
+        Column("scope", render=lambda t: t.get_scope_display()),
+        Column("created", order_by="created"),
+        Column("expires", order_by="expires"),
+        Column("last_used", order_by="last_used"),
+        Column("status", gettext_lazy("status"), render=lambda t: _token_status(t)),
+    ]
+
+    def base_queryset(self):
+        return APIToken.objects.select_related("user")
+
+
+def _token_status(token):
+    labels = {
+        "active": ("success", _("active")),
+        "expired": ("secondary", _("expired")),
+        "revoked": ("danger", _("revoked")),
+    }
+    style, label = labels[token.status]
+    return format_html('<span class="badge text-bg-{}">{}</span>', style, label)

@@ -374,3 +374,39 @@ WHITEWALL_WEBHOOK_TIMEOUT = 10
 # --- regulation board ----------------------------------------------------------------------------
 
 # --- REST API ------------------------------------------------------------------------------------
+# Authentication: the browser session (CSRF enforced on writes) or a personal API token
+# ("Authorization: Token <key>"). Permissions: object permissions, deny by default.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token class first: its WWW-Authenticate header makes "not logged in" a 401.
+        "whitewall.accounts.authentication.APITokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["whitewall.core.api.permissions.ObjectPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "whitewall.core.api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "whitewall.core.api.throttling.PolicyUserRateThrottle",
+        "whitewall.core.api.throttling.PolicyAnonRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "whitewall.core.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Whitewall API",
+    "DESCRIPTION": "The REST API of Whitewall (白墙运营管理平台). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["whitewall.core.api.permissions.IsActiveStaff"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+}

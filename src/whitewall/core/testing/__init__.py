@@ -5,8 +5,17 @@ anonymous users are sent to log in, users without permission are refused, users 
 permission succeed, and a constrained permission reaches only the permitted rows.
 """
 
+from whitewall.core.testing.api import APITestCases, api_rates
 from whitewall.core.testing.base import ModelTestMixin, grant, login
 from whitewall.core.testing.queries import assert_query_baseline
 from whitewall.core.testing.views import ViewTestCases
 
-__all__ = ["login", "ModelTestMixin", "ViewTestCases", "assert_query_baseline", "grant"]
+__all__ = [
+    "APITestCases",
+    "api_rates",
+    "login",
+    "ModelTestMixin",
+    "ViewTestCases",
+    "assert_query_baseline",
+    "grant",
+]
