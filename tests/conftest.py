@@ -24,6 +24,16 @@ def _forget_this_workers_redis_keys():
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run outside a request (services, checks, commands) speaks English in tests, so that
+    assertions on messages read naturally; requests still get Chinese by default (middleware)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_policy_cache():
     """The policy is cached per process; tests that change it start clean."""
     from whitewall.config.policy import get_policy

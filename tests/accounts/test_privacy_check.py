@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from whitewall.accounts import checks
+from whitewall.accounts import checks_privacy as checks
 from whitewall.accounts.models import Department, StaffProfile, User
 from whitewall.regulation.checks import Status, registered_codes, run_check
 

@@ -104,6 +104,7 @@ class DecisionViewTests(PeopleMixin, TestCase):
 
     def test_deciding_twice_or_on_a_withdrawn_request_is_a_clear_error_not_a_500(self):
         client = self.client_for(self.head)
+        client.cookies["whitewall_language"] = "en"
         self.assertEqual(client.post(self.decide_url, {"decision": "approve"}).status_code, 302)
         response = client.post(self.decide_url, {"decision": "approve"})
         self.assertContains(response, "nothing is waiting for your decision", status_code=422)

@@ -74,6 +74,8 @@ def production_env(workdir: Path, **overrides: str | None) -> dict[str, str | No
         "WHITEWALL_ENV": "production",
         "WHITEWALL_SECRET_KEY": a_secret_key(),
         "WHITEWALL_ENCRYPTION_KEYS": a_fernet_key(),
+        "WHITEWALL_BLIND_INDEX_KEY": a_secret_key(),
+        "WHITEWALL_AUDIT_KEY": a_secret_key(),
         "WHITEWALL_ALLOWED_HOSTS": "wall.example.com",
         "WHITEWALL_DATA_DIR": str(workdir / "data"),
     }
@@ -288,6 +290,8 @@ def test_development_prefers_explicit_keys(workdir):
         ["SECRET_KEY", "WHITEWALL_ENCRYPTION_KEYS"],
         WHITEWALL_SECRET_KEY=secret,
         WHITEWALL_ENCRYPTION_KEYS=key,
+        WHITEWALL_BLIND_INDEX_KEY=a_secret_key(),
+        WHITEWALL_AUDIT_KEY=a_secret_key(),
     )
     assert values == {"SECRET_KEY": secret, "WHITEWALL_ENCRYPTION_KEYS": [key]}
     assert not (workdir / "data" / "keys").exists()

@@ -1,6 +1,7 @@
 import django_filters
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
 from whitewall.core.encryption import blind_index_q
@@ -51,7 +52,7 @@ class StaffProfileFilterSet(BaseFilterSet):
 class DepartmentFilterSet(BaseFilterSet):
     search_fields = ("name", "code", "description")
     parent = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("parent department"))
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    is_active = django_filters.BooleanFilter(label=pgettext_lazy("switched on", "active"))
 
     class Meta:
         model = Department

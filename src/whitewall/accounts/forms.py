@@ -68,7 +68,9 @@ class StaffForm(StyledForm):
     manager = forms.ModelChoiceField(label=_("manager"), queryset=User.objects.none(), required=False)
     grade = forms.CharField(label=_("grade"), max_length=20, required=False)
     hire_date = forms.DateField(
-        label=_("hire date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("hire date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     roles = RoleChoiceField(
         label=_("roles"),

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.core.encryption import BlindIndexField, EncryptedCharField
 from whitewall.core.models import BaseModel
@@ -80,7 +81,7 @@ class Department(BaseModel):
         related_name="headed_departments",
     )
     description = models.TextField(_("description"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
 
     class Meta:

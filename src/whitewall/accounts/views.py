@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from whitewall.accounts import filtersets, forms, services
@@ -147,7 +147,12 @@ class StaffListView(ObjectListView):
     ]
     columns = [
         Column("employee_no", order_by="employee_no", linkify=True),
-        Column("name", gettext_lazy("name"), accessor="user__get_full_name", order_by="user__full_name"),
+        Column(
+            "name",
+            pgettext_lazy("person", "name"),
+            accessor="user__get_full_name",
+            order_by="user__full_name",
+        ),
         Column("department", order_by="department__name"),
         Column("position", order_by="position__name"),
         Column("grade", order_by="grade"),
@@ -296,7 +301,15 @@ class DepartmentListView(ObjectListView):
 class DepartmentDetailView(ObjectDetailView):
     model = Department
     template_name = "accounts/department_detail.html"
-    detail_fields = ["name", "code", "path", "parent", "head", "description", "is_active"]
+    detail_fields = [
+        "name",
+        "code",
+        Column("path", gettext_lazy("place in the organisation")),
+        "parent",
+        "head",
+        "description",
+        "is_active",
+    ]
 
     def extra_context(self, obj):
         return {
@@ -467,6 +480,10 @@ class LockoutListView(ObjectListView):
         from django.conf import settings
 
         return {"failure_limit": settings.AXES_FAILURE_LIMIT}
+
+    def model_context(self):
+        # axes calls its model "access attempt"; in the console these rows are lockouts.
+        return {**super().model_context(), "verbose_name": _("lockout"), "verbose_name_plural": _("Lockouts")}
 
     def restricted(self, action=None):
         # axes' model has no restricting manager; the permission itself is checked in dispatch.

@@ -43,14 +43,15 @@ def export_response(fmt: str, filename: str, headers: list[str], rows: Iterable[
         return response
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
+    # Write-only sheets take column widths only before the first row: size them by the header
+    # (CJK characters count double), within reason.
+    for index, header in enumerate(headers, start=1):
+        text = str(header)
+        width = sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 4, 12), 40)
     sheet.append(headers)
-    widths = [len(str(h)) for h in headers]
     for row in rows:
-        cleaned = [_safe(value) for value in row]
-        sheet.append(cleaned)
-        widths = [max(w, min(len(str(v)), 60)) for w, v in zip(widths, cleaned, strict=False)]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+        sheet.append([_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -21,6 +21,8 @@ class BaseFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         style_widgets(self.form)
         for field in self.form.fields.values():
+            if hasattr(field, "empty_label") and field.empty_label is not None:
+                field.empty_label = _("Any")
             if isinstance(field.widget, NullBooleanSelect):
                 # "Unknown" reads oddly in a filter: an empty choice means "any".
                 field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]

@@ -10,7 +10,7 @@ def style_widgets(form: forms.BaseForm) -> None:
         if isinstance(widget, (forms.CheckboxInput,)):
             extra = "form-check-input"
         elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            extra = ""
+            extra = "form-check-input"  # applied to every option's input
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             extra = "form-select"
         else:

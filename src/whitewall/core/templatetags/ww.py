@@ -29,3 +29,12 @@ def sort_link(context, name, current):
         query["sort"] = name
         active = ""
     return {"query": query.urlencode(), "active": active}
+
+
+@register.filter
+def add_class(field, css: str):
+    """Render a bound field with extra CSS classes (and ``is-invalid`` when it has errors)."""
+    classes = [field.field.widget.attrs.get("class", ""), css]
+    if field.errors:
+        classes.append("is-invalid")
+    return field.as_widget(attrs={"class": " ".join(c for c in classes if c)})

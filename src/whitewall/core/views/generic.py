@@ -273,7 +273,7 @@ class ObjectDetailView(ObjectPermissionRequiredMixin, View):
     def field_rows(self, obj: Model) -> list[tuple[Any, Any]]:
         rows = []
         for name in self.detail_fields:
-            column = Column(name)
+            column = name if isinstance(name, Column) else Column(name)
             rows.append((column.bind_label(self.model), column.html(obj)))
         return rows
 
@@ -344,7 +344,8 @@ class ObjectEditView(ObjectPermissionRequiredMixin, View):
             "object": obj,
             "form": form,
             "is_new": obj.pk is None,
-            "return_url": safe_return_url(self.request, object_url(obj) if obj.pk else model_url(self.model)),
+            # A new object lands on its own page after saving (no return_url); Cancel goes back.
+            "return_url": safe_return_url(self.request, object_url(obj) if obj.pk else None),
         }
         return render(self.request, self.template_name, context, status=status)
 

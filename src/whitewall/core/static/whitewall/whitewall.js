@@ -46,6 +46,16 @@
     }
   }, true);
 
+  // Export what the list shows now: after htmx filtering the page URL holds the current filters.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".ww-export-link");
+    if (!link) return;
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    params.set("export", link.getAttribute("data-format"));
+    link.setAttribute("href", window.location.pathname + "?" + params.toString());
+  }, true);
+
   // Close the search results when clicking elsewhere.
   document.addEventListener("click", function (event) {
     var results = document.getElementById("ww-search-results");
