@@ -19,6 +19,7 @@ from django.urls.exceptions import NoReverseMatch
 from model_bakery import baker
 
 from whitewall.accounts.models import Department, StaffProfile, User
+from whitewall.audit.services import record
 from whitewall.core.testing import login
 
 # Public by design: the wall, account entry pages, language switching, translations.
@@ -86,6 +87,7 @@ def _objects():
             "accounts:accessattempt_": baker.make(
                 "axes.AccessAttempt", username="target", failures_since_start=9
             ).pk,
+            "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
         },
     }
 
