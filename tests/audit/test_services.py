@@ -1,16 +1,20 @@
 """record(), the chain, masking, the request context, batches, checkpoints and the policy file."""
 
+import hmac
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import RequestFactory
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whitewall.audit.context import acting_as
 from whitewall.audit.models import GENESIS_HASH, Action, AuditEvent
 from whitewall.audit.services import (
     MASK,
+    Mac,
     batch,
     canonical,
     checkpoint_is_fresh,
@@ -220,3 +224,8 @@ def test_postgresql_takes_the_chain_lock(django_assert_num_queries):
     with CaptureQueriesContext(connection) as captured:
         record(action=Action.OTHER)
     assert any("pg_advisory_xact_lock" in q["sql"] for q in captured.captured_queries)
+
+
+@given(key=st.binary(min_size=1, max_size=200), message=st.binary(max_size=2000))
+def test_the_fast_verifier_mac_is_hmac_sha256(key, message):
+    assert Mac(key).hexdigest(message) == hmac.new(key, message, "sha256").hexdigest()
