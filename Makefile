@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'
@@ -49,6 +49,10 @@ compilemessages: $(VENV)/.installed
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/pytest tests/e2e -p no:randomly -o addopts="" -q
+
+# Audit trail: appends/s (SQLite, PostgreSQL when reachable), verification/s, raw SHA-256 rate.
+bench-audit: $(VENV)/.installed
+	$(BIN)/python bench/audit_bench.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

@@ -21,6 +21,7 @@ from model_bakery import baker
 
 from whitewall.accounts.models import Department, ObjectPermission, Position, StaffProfile, User
 from whitewall.accounts.tokens import apitoken_create
+from whitewall.audit.services import record
 from whitewall.core.testing import api_rates, login
 
 # Public by design: the wall, account entry pages, language switching, translations.
@@ -129,6 +130,7 @@ def _objects():
             "api:accounts-position-": Position.objects.get(code="pos-x").pk,
             "api:accounts-role-": Group.objects.get(name="operator").pk,
             "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
+            "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
         },
     }
 

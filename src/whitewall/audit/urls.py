@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from whitewall.audit import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.AuditEventListView.as_view(), name="auditevent_list"),
+    path("anomalies/", views.AnomalyQueueView.as_view(), name="auditevent_anomalies"),
+    path("<int:pk>/", views.AuditEventDetailView.as_view(), name="auditevent_detail"),
+    path("<int:pk>/review/", views.AnomalyReviewView.as_view(), name="auditevent_review"),
+]

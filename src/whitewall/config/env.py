@@ -135,6 +135,10 @@ VARIABLES: dict[str, tuple[str, Any]] = {
         "HMAC key (32+ characters) of the blind indexes that find encrypted values; required in production",
         "generated under the data dir",
     ),
+    "WHITEWALL_AUDIT_KEY": (
+        "HMAC key of the audit chain and its checkpoints (at least 32 characters); required in production",
+        "generated under the data dir",
+    ),
     "WHITEWALL_ALLOWED_HOSTS": ("host names served, comma-separated; required in production", "localhost"),
     "WHITEWALL_CSRF_TRUSTED_ORIGINS": ("origins trusted for CSRF, e.g. https://wall.example.com", "none"),
     "WHITEWALL_DATA_DIR": ("where the database, queue, uploads and keys live", "./var"),

@@ -361,6 +361,27 @@ WHITEWALL_LABELS = {"console": _("Console"), "wall": _("Whitewall")}
 WHITEWALL_OBJECT_PERMISSION_MODEL = "accounts.ObjectPermission"
 
 # --- audit trail ---------------------------------------------------------------------------------
+import secrets as _secrets  # noqa: E402
+
+# The audit chain's own HMAC key: never the SECRET_KEY, so rotating one does not touch the other.
+if PRODUCTION:
+    WHITEWALL_AUDIT_KEY = env.get_str("WHITEWALL_AUDIT_KEY", required=True)
+else:
+    WHITEWALL_AUDIT_KEY = env.get_str("WHITEWALL_AUDIT_KEY") or env.read_or_create_secret(
+        DATA_DIR / "keys" / "audit_key", lambda: _secrets.token_urlsafe(48)
+    )
+if len(WHITEWALL_AUDIT_KEY) < 32 or len(set(WHITEWALL_AUDIT_KEY)) < 8:
+    raise env.EnvError("WHITEWALL_AUDIT_KEY", "<hidden>", "use at least 32 random characters")
+# Signed checkpoints of the chain (latest seq + hash), one JSON line each.
+WHITEWALL_AUDIT_CHECKPOINT_FILE = DATA_DIR / "audit" / "checkpoints.jsonl"
+# Only the test settings switch this on: lets a test flush (TransactionTestCase, live server) or
+# tamper with the append-only audit table on purpose. Never set it anywhere else.
+WHITEWALL_AUDIT_TEST_BYPASS = False
+# Request context (request id, client address, user agent) for audit events.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "whitewall.audit.middleware.AuditContextMiddleware",
+)
 
 # --- approvals -----------------------------------------------------------------------------------
 

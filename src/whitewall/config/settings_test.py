@@ -1,6 +1,8 @@
 """Settings for the test suite: the same settings with fast hashing and inline jobs."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("WHITEWALL_ENV", "test")
 
@@ -27,3 +29,10 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
 from whitewall.testapps import discover as _discover_test_apps  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, *_discover_test_apps()]  # noqa: F405
+
+# The audit table refuses UPDATE/DELETE; tests that flush it (or tamper on purpose) may lift that.
+WHITEWALL_AUDIT_TEST_BYPASS = True
+# Checkpoints belong to one database: tests never read or write the development data dir's file.
+WHITEWALL_AUDIT_CHECKPOINT_FILE = (
+    Path(tempfile.gettempdir()) / f"whitewall-test-{os.getpid()}" / "audit" / "checkpoints.jsonl"
+)

@@ -35,6 +35,7 @@ from whitewall.core.permissions import (
     permission_constraints,
     permission_name,
 )
+from whitewall.core.signals import exported
 from whitewall.core.tables import Column
 from whitewall.core.urls_helpers import model_url, object_url
 
@@ -191,6 +192,14 @@ class ObjectListView(ObjectPermissionRequiredMixin, View):
         filterset, queryset = self.filtered()
         fmt = request.GET.get("export")
         if fmt in EXPORT_FORMATS:
+            exported.send(
+                sender=self.model,
+                user=request.user,
+                request=request,
+                format=fmt,
+                count=queryset.count(),
+                filters=request.GET.urlencode(),
+            )
             return self.export(fmt, queryset)
         try:
             per_page = min(int(request.GET.get("per_page", self.page_size)), MAX_PAGE_SIZE)
@@ -262,6 +271,16 @@ class Tab:
     permission: str | None = None
 
 
+# Tabs that apps add to every object's detail page (e.g. the audit trail's History):
+# ``factory(model) -> Tab | None``, registered from an AppConfig.ready().
+_detail_tab_factories: list[Callable[[type[Model]], Tab | None]] = []
+
+
+def register_detail_tab(factory: Callable[[type[Model]], Tab | None]) -> None:
+    if factory not in _detail_tab_factories:
+        _detail_tab_factories.append(factory)
+
+
 class ObjectDetailView(ObjectPermissionRequiredMixin, View):
     template_name = "core/object_detail.html"
     detail_fields: list[str] = []
@@ -279,9 +298,10 @@ class ObjectDetailView(ObjectPermissionRequiredMixin, View):
 
     def get_tabs(self, obj) -> list[Tab]:
         user = self.request.user
+        registered = [factory(self.model) for factory in _detail_tab_factories]
         return [
             tab
-            for tab in self.tabs
+            for tab in [*self.tabs, *(tab for tab in registered if tab is not None)]
             if tab.permission is None or permission_constraints(user, tab.permission) is not None
         ]
 

@@ -1,0 +1,25 @@
+"""Periodic signed checkpoints of the audit chain (every policy ``audit.checkpoint_minutes``)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from whitewall.config.policy import get_policy
+
+
+def checkpoint_schedule(minutes: int):
+    """A crontab (local time: the queue runs with ``utc=False``) for "every N minutes"."""
+    if minutes < 60:
+        return crontab(minute=f"*/{minutes}")
+    if minutes % 60 == 0:
+        return crontab(minute="0", hour=f"*/{minutes // 60}")
+    return crontab(minute="0")  # not a whole number of hours: hourly is the nearest safe choice
+
+
+@db_periodic_task(checkpoint_schedule(get_policy().audit.checkpoint_minutes), name="audit.checkpoint")
+def audit_checkpoint() -> dict:
+    """Note a changed policy file, then sign the chain's current head into the checkpoint file."""
+    from whitewall.audit.services import policy_sync, write_checkpoint
+
+    policy_sync()
+    mark = write_checkpoint()
+    return {"seq": mark.seq, "hash": mark.hash, "count": mark.count, "time": mark.time}

@@ -1,0 +1,168 @@
+"""The audit explorer, the detail diff, the History tab, the review queue; nobody can change events."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from whitewall.accounts.models import Department, User
+from whitewall.audit.models import Action, AnomalyReview, AuditEvent
+from whitewall.audit.services import record
+from whitewall.core.testing import ViewTestCases, login
+
+
+class AuditEventViewTests(ViewTestCases.ListObjectsViewTestCase, ViewTestCases.GetObjectViewTestCase):
+    model = AuditEvent
+    list_query = "?action=other"
+
+    def make_objects(self):
+        return [
+            record(action=Action.OTHER, object_repr="first thing"),
+            record(action=Action.OTHER, object_repr="second thing"),
+        ]
+
+
+def staff(username, *roles):
+    user = User.objects.create_user(username=username, is_staff=True)
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    # Roles that must use two-factor authentication have it (the console insists).
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "test"})
+    client = Client()
+    login(client, user)
+    return user, client
+
+
+@pytest.mark.django_db
+def test_there_are_no_views_that_change_events():
+    for action in ("add", "edit", "delete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"audit:auditevent_{action}", kwargs={"pk": 1} if action != "add" else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["security_officer", "system_admin", "auditor", "executive"])
+def test_the_readers_see_the_trail_but_get_no_write_buttons(role):
+    _user, client = staff(f"reader.{role}", role)
+    event = record(action=Action.OTHER, object_repr="readable")
+    assert client.get(reverse("audit:auditevent_list")).status_code == 200
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "readable" in page
+    assert 'data-testid="edit-button"' not in page and "bulk_action" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["operator", "hr_officer", "finance_officer", "department_head"])
+def test_other_roles_cannot_read_the_trail(role):
+    _user, client = staff(f"other.{role}", role)
+    assert client.get(reverse("audit:auditevent_list")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_actor_action_object_type_and_time():
+    from django.utils import timezone
+
+    _user, client = staff("filterer", "auditor")
+    department = Department.objects.create(name="Filtered", code="filtered")
+    row = f'href="{reverse("accounts:department_detail", kwargs={"pk": department.pk})}"'
+    url = reverse("audit:auditevent_list")
+
+    def shown(**params):
+        response = client.get(url, {"per_page": 200, **params})
+        assert response.status_code == 200
+        return row in response.content.decode()
+
+    assert shown(object_type="accounts.department", action="create")
+    assert not shown(object_type="accounts.position")
+    assert not shown(action="delete", object_type="accounts.department")
+    assert not shown(actor="filterer")  # the test itself created it, not this user
+    today = timezone.localdate().isoformat()
+    assert shown(since=today, until=today, object_id=department.pk, object_type="accounts.department")
+    assert not shown(until="2000-01-01")
+    assert not shown(since="not a date")  # bad input: an error on the field, no rows, no 500
+
+
+@pytest.mark.django_db
+def test_the_detail_shows_before_and_after_side_by_side():
+    _user, client = staff("differ", "auditor")
+    department = Department.objects.create(name="Before name", code="diffed")
+    department.name = "After name"
+    department.save()
+    event = AuditEvent.objects.filter(action="update", object_type="accounts.department").latest("seq")
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'data-testid="audit-diff"' in page
+    diff = page[page.index('data-testid="audit-diff"') :]
+    assert diff.index("Before name") < diff.index("After name")
+    assert 'data-testid="hash-ok"' in page
+    assert reverse("accounts:department_detail", kwargs={"pk": department.pk}) in page
+
+
+@pytest.mark.django_db
+def test_the_csv_export_of_the_trail_is_itself_audited():
+    _user, client = staff("exporter", "auditor")
+    record(action=Action.OTHER, object_repr="to export")
+    response = client.get(reverse("audit:auditevent_list") + "?export=csv&action=other")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "to export" in content
+    export = AuditEvent.objects.filter(action=Action.EXPORT).latest("seq")
+    assert (export.object_type, export.actor_username) == ("audit.auditevent", "exporter")
+
+
+@pytest.mark.django_db
+def test_every_detail_page_has_a_history_tab_for_audit_readers():
+    department = Department.objects.create(name="With history", code="with-history")
+    department.description = "edited"
+    department.save()
+    url = reverse("accounts:department_detail", kwargs={"pk": department.pk})
+    _user, client = staff("historian", "auditor")
+    assert "?tab=history" in client.get(url).content.decode()
+    partial = client.get(url + "?tab=history", headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="object-history"' in partial
+    assert partial.count("/console/audit/") >= 2  # the create and the update
+    assert "description" in partial
+    # Someone who may see the department but not the audit trail gets no History tab.
+    _user, client = staff("hr.only", "hr_officer")
+    assert "?tab=history" not in client.get(url).content.decode()
+    assert client.get(url + "?tab=history", headers={"HX-Request": "true"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anomalies_are_reviewed_one_by_one_or_in_bulk():
+    officer, client = staff("officer", "security_officer")
+    failures = [
+        record(action=Action.LOGIN_FAILED, object_repr=f"guess{i}", object_type="accounts.user")
+        for i in range(3)
+    ]
+    queue = reverse("audit:auditevent_anomalies")
+    page = client.get(queue, {"reviewed": "false", "per_page": 200}).content.decode()
+    assert all(f"guess{i}" in page for i in range(3))
+    response = client.post(
+        reverse("audit:auditevent_review", kwargs={"pk": failures[0].seq}), {"note": "known tester"}
+    )
+    assert response.status_code == 302
+    review = AnomalyReview.objects.get(event_seq=failures[0].seq)
+    assert (review.reviewer_username, review.note) == ("officer", "known tester")
+    client.post(queue + "?reviewed=false", {"bulk_action": "review", "pk": [f.seq for f in failures]})
+    assert AnomalyReview.objects.filter(event_seq__in=[f.seq for f in failures]).count() == 3
+    page = client.get(queue, {"reviewed": "false", "per_page": 200}).content.decode()
+    assert "guess1" not in page
+    # The review itself is audited.
+    assert AuditEvent.objects.filter(object_type="audit.anomalyreview", action="create").count() >= 3
+
+
+@pytest.mark.django_db
+def test_only_security_officers_review_and_only_anomalies():
+    _user, auditor = staff("reader", "auditor")
+    failure = record(action=Action.LOCKOUT, object_repr="someone")
+    url = reverse("audit:auditevent_review", kwargs={"pk": failure.seq})
+    assert auditor.post(url).status_code == 403
+    assert "bulk_action" not in auditor.get(reverse("audit:auditevent_anomalies")).content.decode()
+    _user, officer = staff("officer2", "security_officer")
+    harmless = record(action=Action.OTHER)
+    officer.post(reverse("audit:auditevent_review", kwargs={"pk": harmless.seq}))
+    assert not AnomalyReview.objects.filter(event_seq=harmless.seq).exists()
+    response = officer.post(url, {"note": "x" * 600})
+    assert response.status_code == 302 and not AnomalyReview.objects.filter(event_seq=failure.seq).exists()
+    assert officer.post(reverse("audit:auditevent_review", kwargs={"pk": 10**9})).status_code == 404
