@@ -25,6 +25,7 @@ def production(**extra):
         "WHITEWALL_SECRET_KEY": "k" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789",
         "WHITEWALL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "WHITEWALL_ALLOWED_HOSTS": "wall.example.com",
+        "WHITEWALL_AUDIT_KEY": "a" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789",
         **extra,
     }
 

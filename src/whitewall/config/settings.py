@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "whitewall.core.middleware.SessionRefreshMiddleware",
     "whitewall.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -222,7 +223,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = _policy.auth.session_minutes * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions expire after session_minutes of inactivity: SessionRefreshMiddleware moves the expiry
+# forward at most once a minute, instead of writing the session on every request (polling
+# fragments would otherwise write to the database every few seconds).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _policy.auth.session_expire_at_browser_close
 
 ACCOUNT_ADAPTER = "whitewall.accounts.adapters.AccountAdapter"
