@@ -27,6 +27,9 @@ def _race(deciders, request):
     outcomes = {}
 
     def decide(user):
+        from django.utils import translation
+
+        translation.activate("en")
         try:
             barrier.wait()
             services.approval_decide(actor=user, request=request, decision="approve")

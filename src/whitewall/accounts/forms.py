@@ -286,6 +286,8 @@ class ObjectPermissionForm(StyledModelForm):
         raw = (self.cleaned_data.get("constraints") or "").strip()
         if not raw:
             return None
+        if "\x00" in raw or "\\u0000" in raw:
+            raise ValidationError(_("Text may not contain NUL (0x00) characters."))
         try:
             return json.loads(raw)
         except json.JSONDecodeError as exc:
