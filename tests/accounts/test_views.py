@@ -1,7 +1,5 @@
 """The standard view battery for every accounts model, plus what is particular to each."""
 
-import datetime
-
 from django.contrib.auth.models import Group
 
 from whitewall.accounts.models import Department, ObjectPermission, Position, Role, StaffProfile, User
@@ -267,10 +265,6 @@ class UserViewTests(ViewTestCases.GetObjectViewTestCase, ViewTestCases.ListObjec
             User.objects.create_user(username=f"wall{i}", email=f"wall{i}@example.com", password="x" * 12)
             for i in range(3)
         ]
-
-    def test_hire_date_is_a_real_date(self):
-        # Guard for the demo data: hire dates are dates, not strings.
-        self.assertIsInstance(datetime.date(2020, 1, 1), datetime.date)
 
     def test_user_cannot_deactivate_themselves(self):
         self.add_permissions("view", "change")
