@@ -114,6 +114,23 @@ def test_invalid_values_name_key_value_and_rule(tmp_path, body, key, value, rule
     assert rule in message
 
 
+@pytest.mark.parametrize("amber", [99, 95])
+def test_acknowledgement_amber_line_must_be_below_the_target(tmp_path, amber):
+    message = load_error(
+        tmp_path,
+        f"[regulation]\nacknowledgement_target_percent = 95\nacknowledgement_amber_percent = {amber}\n",
+    )
+    assert "acknowledgement_amber_percent" in message
+    assert "must be below acknowledgement_target_percent (95)" in message
+
+
+def test_acknowledgement_amber_line_just_below_the_target_is_accepted(tmp_path):
+    path = write_policy(
+        tmp_path, "[regulation]\nacknowledgement_target_percent = 95\nacknowledgement_amber_percent = 94\n"
+    )
+    assert load_policy(path).regulation.acknowledgement_amber_percent == 94
+
+
 def test_unknown_role_lists_the_known_ones(tmp_path):
     message = load_error(tmp_path, '[auth]\nmfa_required_roles = ["wizard"]\n')
     for code in ROLE_CODES:

@@ -98,8 +98,13 @@ def test_1_2_red_when_a_staff_member_sits_in_an_inactive_department():
 
 
 # --- 1.3.2 --------------------------------------------------------------------------------------
-def _policy(target):
-    return Policy(regulation=RegulationPolicy(acknowledgement_target_percent=target))
+def _policy(target, amber=None):
+    amber = min(50, target - 1) if amber is None else amber
+    return Policy(
+        regulation=RegulationPolicy(
+            acknowledgement_target_percent=target, acknowledgement_amber_percent=amber
+        )
+    )
 
 
 def test_1_3_2_red_without_a_version_in_force():
@@ -121,6 +126,7 @@ def test_1_3_2_statuses_follow_the_share_of_staff_and_the_policy_target(monkeypa
         "pending": 2,
         "percent": 50.0,
         "target_percent": 100,
+        "amber_percent": 50,
         "version": "1.0",
     }
     monkeypatch.setattr(checks_builtin, "get_policy", lambda: _policy(50))
@@ -131,6 +137,29 @@ def test_1_3_2_statuses_follow_the_share_of_staff_and_the_policy_target(monkeypa
     result = run_check("1.3.2")
     assert result.status == Status.GREEN
     assert result.evidence_url == f"/console/regulation/versions/{version.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("target", "amber", "acknowledged", "expected"),
+    [
+        (100, 60, 6, Status.AMBER),  # exactly at the amber line: amber
+        (100, 60, 5, Status.RED),  # one short of it: red
+        (100, 60, 9, Status.AMBER),  # one short of the target: still amber
+        (80, 30, 8, Status.GREEN),  # exactly at the target: green
+        (80, 30, 3, Status.AMBER),
+        (80, 30, 2, Status.RED),
+        (100, 0, 0, Status.AMBER),  # amber line at 0: never red while a version is in force
+    ],
+)
+def test_1_3_2_amber_line_comes_from_the_policy(monkeypatch, target, amber, acknowledged, expected):
+    version = make_version("1.0")
+    staff = [make_staff(f"s{i}") for i in range(10)]
+    for person in staff[:acknowledged]:
+        Acknowledgement.objects.create(user=person, version=version)
+    monkeypatch.setattr(checks_builtin, "get_policy", lambda: _policy(target, amber))
+    result = run_check("1.3.2")
+    assert result.status == expected, result.explanation
+    assert result.figures["amber_percent"] == amber
 
 
 def test_1_3_2_counts_only_acknowledgements_of_the_version_in_force():

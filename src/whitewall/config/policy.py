@@ -188,10 +188,21 @@ class RegulationPolicy(_Section):
     snapshot_keep_days: int = Field(400, ge=30)
     # Share of active staff (percent) who must have acknowledged for 1.3.2 to be green.
     acknowledgement_target_percent: int = Field(100, ge=1, le=100)
+    # Below the target, 1.3.2 is amber from this share (percent) up and red under it.
+    acknowledgement_amber_percent: int = Field(50, ge=0, le=99)
     # Days within which every staff account must have been reviewed (4.1.1).
     access_review_days: int = Field(90, ge=1)
     # Median approval turnaround (hours) for 1.3.3 to be green.
     approval_turnaround_target_hours: int = Field(48, ge=1)
+
+    @model_validator(mode="after")
+    def _amber_below_target(self):
+        if self.acknowledgement_amber_percent >= self.acknowledgement_target_percent:
+            raise ValueError(
+                f"acknowledgement_amber_percent ({self.acknowledgement_amber_percent}) must be below "
+                f"acknowledgement_target_percent ({self.acknowledgement_target_percent})"
+            )
+        return self
 
 
 class ApiPolicy(_Section):

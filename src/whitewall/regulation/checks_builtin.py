@@ -78,7 +78,8 @@ def staff_acknowledged_the_version_in_force() -> CheckResult:
         .distinct()
         .count()
     )
-    target = get_policy().regulation.acknowledgement_target_percent
+    rules = get_policy().regulation
+    target, amber = rules.acknowledgement_target_percent, rules.acknowledgement_amber_percent
     percent = done * 100 / total
     figures = {
         "acknowledged": done,
@@ -86,6 +87,7 @@ def staff_acknowledged_the_version_in_force() -> CheckResult:
         "pending": total - done,
         "percent": round(percent, 1),
         "target_percent": target,
+        "amber_percent": amber,
         "version": version.number,
     }
     values = {
@@ -106,7 +108,7 @@ def staff_acknowledged_the_version_in_force() -> CheckResult:
             evidence,
             figures,
         )
-    status = Status.AMBER if done * 200 >= target * total else Status.RED
+    status = Status.AMBER if done * 100 >= amber * total else Status.RED
     return CheckResult(
         status,
         _(
