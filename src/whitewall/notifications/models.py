@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from whitewall.core.encryption import EncryptedCharField
 from whitewall.core.models import BaseModel
 from whitewall.notifications.registry import CHANNELS, kind_label
 
@@ -81,8 +82,8 @@ class WebhookEndpoint(BaseModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("platform"), max_length=20, choices=KIND_CHOICES)
     url = models.URLField(_("URL"), max_length=500)
-    # Stored as entered until the encrypted field type is available (see the module docs).
-    secret = models.CharField(
+    # Encrypted at rest (core encryption keys); never shown back: forms and the API only take it.
+    secret = EncryptedCharField(
         _("signing secret"),
         max_length=200,
         blank=True,

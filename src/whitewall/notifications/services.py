@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from whitewall.config.policy import get_policy
+from whitewall.core.permissions import has_model_permission
 from whitewall.notifications import channels
 from whitewall.notifications.models import Delivery, Notification, NotificationPreference, WebhookEndpoint
 from whitewall.notifications.registry import EMAIL, INAPP, USER_CHANNELS, get_kind, kinds
@@ -209,6 +210,23 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     transaction.on_commit(lambda: _enqueue_deliveries([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def webhook_endpoint_save(*, actor, endpoint: WebhookEndpoint, secret: str | None = None) -> WebhookEndpoint:
+    """Create or change a webhook endpoint. ``secret``: None keeps the stored one (or what the
+    caller set on ``endpoint``), "" removes it, anything else replaces it (stored encrypted)."""
+    if endpoint.pk is None:
+        allowed = has_model_permission(actor, WebhookEndpoint, "add")
+    else:
+        allowed = WebhookEndpoint.objects.restrict(actor, "change").filter(pk=endpoint.pk).exists()
+    if not allowed:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if secret is not None:
+        endpoint.secret = secret
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
 
 
 @transaction.atomic

@@ -200,6 +200,10 @@ class WebhookEndpointEditView(ObjectEditView):
     model = WebhookEndpoint
     form_class = WebhookEndpointForm
 
+    def save(self, form):
+        # The form has set the secret to keep, replace or remove on the instance.
+        return services.webhook_endpoint_save(actor=self.request.user, endpoint=form.save(commit=False))
+
 
 class WebhookEndpointDeleteView(ObjectDeleteView):
     model = WebhookEndpoint
