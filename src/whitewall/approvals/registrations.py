@@ -55,3 +55,12 @@ def register() -> None:
             ),
         ],
     )
+    register_api_routes()
+
+
+def register_api_routes() -> None:
+    from whitewall.approvals import api
+    from whitewall.core.api.registry import register_api
+
+    register_api("approvals/requests", api.ApprovalRequestViewSet)
+    register_api("approvals/delegations", api.DelegationViewSet)

@@ -26,7 +26,9 @@ def register() -> None:
     # Auditors read everything and change nothing; nobody may change or delete audit events
     # (there are no such views, and the database refuses it).
     readers = dict.fromkeys(("security_officer", "system_admin", "auditor", "executive"), READ)
-    register_grants("audit.auditevent", readers)
+    # "verify" = start a verification of the whole chain (the API's verify action).
+    verifiers = dict.fromkeys(("security_officer", "system_admin", "auditor"), ("view", "verify"))
+    register_grants("audit.auditevent", {**readers, **verifiers})
     register_grants("audit.anomalyreview", {**readers, "security_officer": ("view", "add")})
 
     register_menu(
@@ -51,3 +53,14 @@ def register() -> None:
     from whitewall.audit.demo import seed_audit
 
     register_seeder("audit", seed_audit, weight=90)
+    register_api_routes()
+
+
+def register_api_routes() -> None:
+    from whitewall.audit import api
+    from whitewall.core.api.registry import register_api
+
+    register_api("audit/events", api.AuditEventViewSet)
+    register_api("audit/verifications", api.VerificationViewSet, basename="audit-verification")
+    register_api("audit/checkpoints", api.CheckpointViewSet, basename="audit-checkpoint")
+    register_api("audit/anomaly-reviews", api.AnomalyReviewViewSet)

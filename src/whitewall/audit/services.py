@@ -367,6 +367,22 @@ class VerifyResult:
     def first_problem(self) -> Problem | None:
         return min(self.problems, key=lambda p: p.seq, default=None)
 
+    def as_dict(self) -> dict:
+        """The result as JSON data (``whitewall audit verify --json``, the verify job, the API)."""
+        return {
+            "ok": self.ok,
+            "events": self.count,
+            "last_seq": self.last_seq,
+            "last_hash": self.last_hash,
+            "first_bad_seq": self.first_bad_seq,
+            "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in self.problems],
+            "checkpoint": None
+            if self.checkpoint is None
+            else {"seq": self.checkpoint.seq, "time": self.checkpoint.time},
+            "seconds": round(self.seconds, 3),
+            "summary": self.summary(),
+        }
+
     def summary(self) -> str:
         if self.ok:
             tail = (

@@ -4,6 +4,9 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from whitewall.config.policy import get_policy
+from whitewall.core.jobs import job_task
+
+VERIFY_TASK = "audit.verify"
 
 
 def checkpoint_schedule(minutes: int):
@@ -23,3 +26,16 @@ def audit_checkpoint() -> dict:
     policy_sync()
     mark = write_checkpoint()
     return {"seq": mark.seq, "hash": mark.hash, "count": mark.count, "time": mark.time}
+
+
+@job_task(VERIFY_TASK)
+def audit_verify(ctx) -> dict:
+    """The same verification as ``whitewall audit verify``, as a job someone started."""
+    from whitewall.audit.services import verify_chain
+
+    ctx.progress(0, "verifying the audit chain")
+    result = verify_chain()
+    for problem in result.problems[:20]:
+        ctx.log(f"event #{problem.seq}: {problem.kind}: {problem.message}")
+    ctx.progress(100, result.summary())
+    return result.as_dict()

@@ -437,4 +437,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalRequestStatusEnum": "whitewall.approvals.models.RequestStatus",
+        "ApprovalTaskStatusEnum": "whitewall.approvals.models.TaskStatus",
+        "ApprovalTaskOriginEnum": "whitewall.approvals.models.TaskOrigin",
+        "ApprovalCCOriginEnum": "whitewall.approvals.models.CCOrigin",
+        "CheckStatusEnum": "whitewall.regulation.models.STATUS_CHOICES",
+        "DeliveryStatusEnum": "whitewall.notifications.models.Delivery.STATUS_CHOICES",
+        "JobStatusEnum": "whitewall.core.models.Job.STATUS_CHOICES",
+    },
 }

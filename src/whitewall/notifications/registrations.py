@@ -95,4 +95,16 @@ def register() -> None:
         ],
     )
     register_seeder("notifications", seed_notifications, weight=60)
+    register_api_routes()
     job_failed.connect(on_job_failed, dispatch_uid="whitewall.notifications.job_failed")
+
+
+def register_api_routes() -> None:
+    from whitewall.core.api.registry import register_api
+    from whitewall.notifications import api
+
+    register_api("notifications/inbox", api.NotificationViewSet)
+    register_api(
+        "notifications/preferences", api.NotificationPreferenceViewSet, basename="notifications-preference"
+    )
+    register_api("notifications/webhooks", api.WebhookEndpointViewSet)

@@ -79,6 +79,7 @@ def register() -> None:
     from whitewall.regulation.demo import seed_regulation
 
     register_seeder("regulation", seed_regulation, weight=40)
+    register_api_routes()
 
 
 def board_card(request):
@@ -103,3 +104,14 @@ def board_card(request):
         "figures": figures,
         "warning": counts["red"] > 0,
     }
+
+
+def register_api_routes() -> None:
+    from whitewall.core.api.registry import register_api
+    from whitewall.regulation import api
+
+    register_api("regulation/clauses", api.ClauseViewSet)
+    register_api("regulation/versions", api.RegulationVersionViewSet)
+    register_api("regulation/acknowledgements", api.AcknowledgementViewSet)
+    register_api("regulation/runs", api.CheckRunViewSet)
+    register_api("regulation/snapshots", api.CheckSnapshotViewSet)

@@ -43,25 +43,9 @@ class Command(BaseCommand):
     def verify(self, *, as_json: bool, checkpoints: bool):
         result = verify_chain(checkpoints=checkpoints)
         if as_json:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "ok": result.ok,
-                        "events": result.count,
-                        "last_seq": result.last_seq,
-                        "last_hash": result.last_hash,
-                        "first_bad_seq": result.first_bad_seq,
-                        "problems": [
-                            {"seq": p.seq, "kind": p.kind, "message": p.message} for p in result.problems
-                        ],
-                        "checkpoint": None
-                        if result.checkpoint is None
-                        else {"seq": result.checkpoint.seq, "time": result.checkpoint.time},
-                        "seconds": round(result.seconds, 3),
-                    },
-                    indent=2,
-                )
-            )
+            data = result.as_dict()
+            data.pop("summary")
+            self.stdout.write(json.dumps(data, indent=2))
         else:
             for problem in result.problems:
                 self.stderr.write(f"event #{problem.seq}: {problem.kind}: {problem.message}")
