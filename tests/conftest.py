@@ -2,25 +2,35 @@ import pytest
 from django.conf import settings
 
 
-@pytest.fixture(autouse=True)
-def _forget_this_workers_redis_keys():
-    """On Redis the cache outlives each test (rate limits, used TOTP codes): delete this worker's
-    keys around every test. Other parallel workers keep theirs (they use another key prefix).
-    The database cache needs nothing: each test's transaction rolls it back."""
+def forget_this_workers_cache() -> None:
+    """Forget rate-limit counters and used TOTP codes. On Redis, delete this worker's keys only
+    (other xdist workers share the Redis database under their own key prefix); the database
+    cache is simply cleared (the caller must have database access)."""
+    from django.core.cache import cache
 
-    def forget():
-        from django.core.cache import cache
-
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         client = cache._cache.get_client(write=True)
         for key in client.scan_iter(match=cache.make_key("*")):
             client.delete(key)
+    else:
+        cache.clear()
 
+
+@pytest.fixture(autouse=True)
+def _forget_this_workers_cache(request):
+    """On Redis the cache outlives each test (rate limits, used TOTP codes): forget this worker's
+    keys around every test. The database cache is rolled back with each test's transaction, but
+    rows committed by an earlier transactional test would stay: tests that use the ``db`` fixture
+    start from an empty cache table too."""
     redis = settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
-    if redis:
-        forget()
+    database = not redis and "db" in request.fixturenames
+    if database:
+        request.getfixturevalue("db")
+    if redis or database:
+        forget_this_workers_cache()
     yield
     if redis:
-        forget()
+        forget_this_workers_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -114,28 +114,9 @@ def lock_out(client: Client, username: str) -> None:
         login(client, username, "not-the-password")
 
 
-def clear_this_workers_cache() -> None:
-    """Forget rate-limit counters and used TOTP codes between tests.
-
-    On SQLite the cache is a database table that each test's transaction rolls back; on Redis it
-    persists across tests (allauth allows 30 login posts a minute per address), so delete this
-    worker's keys only: other xdist workers share the Redis database under their own prefix.
-    """
-    from django.core.cache import cache
-
-    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        client = cache._cache.get_client(write=True)
-        for key in client.scan_iter(match=cache.make_key("*")):
-            client.delete(key)
-    else:
-        cache.clear()
-
-
 @pytest.fixture(autouse=True)
-def _clean_cache(db):
-    clear_this_workers_cache()
-    yield
-    clear_this_workers_cache()
+def _with_db(db):
+    """Every test here uses the database (and so starts from an empty cache: tests/conftest.py)."""
 
 
 @pytest.fixture
