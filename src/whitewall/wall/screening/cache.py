@@ -113,11 +113,25 @@ def _word_list_model():
     return WordList
 
 
+class _OnCommit:
+    """The on-commit callback of one transaction (knows whether it ran, for the check below)."""
+
+    __slots__ = ("done",)
+    __qualname__ = "word_lists_on_commit"
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _committed()
+
+
 def mark_changed() -> None:
     """Record that lists changed in the current transaction: on commit, bump the version once and
     send ``word_lists_changed`` once, however many rows the transaction touched."""
     if connection.in_atomic_block and any(
-        func is _committed for _sids, func, *_rest in connection.run_on_commit
+        isinstance(func, _OnCommit) and not func.done for _sids, func, *_rest in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_committed)
+    transaction.on_commit(_OnCommit())
