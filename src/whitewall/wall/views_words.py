@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -245,6 +245,8 @@ class WordListImportView(View):
 class WordListExportView(View):
     def get(self, request, pk, fmt):
         _require_perm(request, Word, VIEW)
+        if fmt not in ("txt", "xlsx"):
+            raise Http404
         word_list = get_object_or_404(WordList.objects.restrict(request.user, VIEW), pk=pk)
         content, content_type, filename = services.wordlist_export(
             actor=request.user, word_list=word_list, fmt=fmt
