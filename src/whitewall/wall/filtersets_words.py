@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.core.filtersets import BaseFilterSet
 from whitewall.wall.models import ScreenAction, WhitelistTerm, Word, WordList
@@ -7,8 +8,10 @@ from whitewall.wall.models import ScreenAction, WhitelistTerm, Word, WordList
 
 class WordListFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
-    action = django_filters.ChoiceFilter(choices=ScreenAction.choices, label=_("action"))
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    action = django_filters.ChoiceFilter(
+        choices=ScreenAction.choices, label=pgettext_lazy("sensitive words", "action")
+    )
+    is_active = django_filters.BooleanFilter(label=pgettext_lazy("sensitive words", "active"))
 
     class Meta:
         model = WordList

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from whitewall.core.permissions import VIEW, has_model_permission
@@ -22,7 +22,7 @@ from whitewall.wall.forms_words import (
     WordImportForm,
     WordListForm,
 )
-from whitewall.wall.models import WhitelistTerm, Word, WordList
+from whitewall.wall.models import ScreenAction, WhitelistTerm, Word, WordList
 from whitewall.wall.screening import screen
 
 # --- word lists -----------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class WordListView(ObjectListView):
     columns = [
         Column("term", order_by="term", linkify=True),
         Column("word_list", order_by="word_list__name"),
-        Column("action", label=gettext_lazy("action"), accessor="effective_action_label"),
+        Column("action", label=pgettext_lazy("sensitive words", "action"), accessor="effective_action_label"),
         Column("normalized", order_by="normalized"),
         Column("note"),
         Column("updated", order_by="updated"),
@@ -270,4 +270,14 @@ class ScreenTryView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=422)
         result = screen(form.cleaned_data["text"])
-        return render(request, self.template_name, {"form": form, "result": result})
+        labels = {**dict(ScreenAction.choices), "pass": _("Pass")}
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "result": result,
+                "action_label": labels[result.action],
+                "hit_rows": [(hit, labels[hit.action]) for hit in result.hits],
+            },
+        )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.core.models import BaseModel
 
@@ -50,14 +51,16 @@ def _normalized_or_error(term: str, field: str) -> str:
 class WordList(BaseModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
-    action = models.CharField(_("action"), max_length=10, choices=ScreenAction.choices)
+    action = models.CharField(
+        pgettext_lazy("sensitive words", "action"), max_length=10, choices=ScreenAction.choices
+    )
     replacement = models.CharField(
         _("replacement"),
         max_length=50,
         blank=True,
         help_text=_("For the replace action: the text put in place of a hit; empty masks it with *."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("sensitive words", "active"), default=True)
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
