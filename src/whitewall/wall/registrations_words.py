@@ -2,17 +2,43 @@
 receivers that bump the word-list version whatever door a change came through."""
 
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from whitewall.accounts.roles import ALL, READ, register_grants
+from whitewall.core.dashboard import register_widget
 from whitewall.core.demo import register_seeder
 from whitewall.core.navigation import MenuItem, register_menu
+from whitewall.core.search import register_search
 
 
 def _changed(sender, **kwargs):
     from whitewall.wall.screening.cache import mark_changed
 
     mark_changed()
+
+
+def words_card(request):
+    from whitewall.wall.models import Word, WordList
+
+    lists = WordList.objects.restrict(request.user, "view")
+    if not lists.exists():
+        return None
+    url = reverse("wall:wordlist_list")
+    return {
+        "title": _("Sensitive words"),
+        "icon": "shield-exclamation",
+        "figures": [
+            (_("Active word lists"), lists.filter(is_active=True).count(), url + "?is_active=true"),
+            (
+                _("Words"),
+                Word.objects.restrict(request.user, "view").filter(word_list__is_active=True).count(),
+                reverse("wall:word_list"),
+            ),
+        ],
+        "warning": not lists.filter(is_active=True, words__isnull=False).exists(),
+    }
 
 
 def register() -> None:
@@ -50,6 +76,10 @@ def register() -> None:
             MenuItem(gettext_lazy("Screening test"), "wall:words_try", "wall.view_wordlist", "search"),
         ],
     )
+
+    register_search(WordList, ("name",), gettext_lazy("Word lists"))
+    register_search(Word, ("term",), gettext_lazy("Sensitive words"))
+    register_widget("wall_words", words_card, weight=40)
 
     from whitewall.core.api.registry import register_api
     from whitewall.wall import api_words

@@ -85,3 +85,30 @@ def test_menu_group_content_operations():
         "wall:whitelistterm_list",
         "wall:words_try",
     ]
+
+
+def test_home_card_counts_active_words(rf):
+    from whitewall.wall.registrations_words import words_card
+
+    reviewer = _user("content_reviewer")
+    request = rf.get("/console/")
+    request.user = reviewer
+    assert words_card(request) is None  # nothing to show yet
+    word_list = WordList.objects.create(name="诈骗", action="block")
+    WordList.objects.create(name="停用", action="flag", is_active=False)
+    Word.objects.create(word_list=word_list, term="传销")
+    card = words_card(request)
+    assert [figure[1] for figure in card["figures"]] == [1, 1]
+    assert card["warning"] is False
+    request.user = _user("marketing")
+    assert words_card(request) is None
+
+
+def test_global_search_finds_words_for_reviewers_only():
+    from whitewall.core.search import search
+
+    word_list = WordList.objects.create(name="诈骗", action="block")
+    Word.objects.create(word_list=word_list, term="杀猪盘")
+    results = search(_user("content_reviewer"), "杀猪")
+    assert any("杀猪盘" in str(r) for r in results)
+    assert not any("杀猪盘" in str(r) for r in search(_user("marketing"), "杀猪"))
