@@ -1,0 +1,7 @@
+"""What the wall contributes to the platform registries (each part in its own module)."""
+
+
+def register() -> None:
+    from whitewall.wall import registrations_words
+
+    registrations_words.register()
