@@ -6,3 +6,8 @@ class WallConfig(AppConfig):
     name = "whitewall.wall"
     label = "wall"
     verbose_name = _("The wall")
+
+    def ready(self):
+        from whitewall.wall import registrations
+
+        registrations.register()

@@ -1,0 +1,3 @@
+"""The wall's models, one module per area; import from ``whitewall.wall.models``."""
+
+from .posts import *  # noqa: F403
