@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/approvals/", include("whitewall.approvals.urls", namespace="approvals")),
     path("console/notifications/", include("whitewall.notifications.urls", namespace="notifications")),
     path("console/regulation/", include("whitewall.regulation.urls", namespace="regulation")),
+    path("console/wall/", include("whitewall.wall.console_urls", namespace="wall")),
     path("api/", include("whitewall.config.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
