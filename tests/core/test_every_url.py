@@ -43,6 +43,9 @@ PUBLIC = {
     "wall_image": "the public wall: an image of a published post; others only to submitter and staff",
     "wall_image_thumb": "the public wall: as wall_image, the thumbnail",
     "wall_submit": "the public wall: submission for wall users (guests if the policy allows)",
+    "api:wall-public-post-list": "the public wall's API: published posts, open to anyone",
+    "api:wall-public-post-detail": "the public wall's API: one published post (404 otherwise)",
+    "api:wall-public-post-like": "the public wall's API: any logged-in user may like a published post",
 }
 # Every staff member's own console pages: they show only what the user may see (tested below).
 STAFF_PAGES = {
@@ -59,7 +62,17 @@ STAFF_PAGES = {
     "api-docs": "Swagger UI for the schema above: staff only",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
-OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page", "my_submission", "my_feedback")
+OWN_PAGES_PREFIXES = (
+    "account_",
+    "mfa_",
+    "my_page",
+    "my_submission",
+    "my_feedback",
+    # the public wall's API: the caller's own submissions, reports and feedback, nobody else's
+    "api:wall-submission-",
+    "api:wall-report-",
+    "api:wall-feedback-",
+)
 ADMIN_PREFIX = "admin:"
 
 
@@ -165,6 +178,8 @@ def _wall_objects(user):
         "wall_image": image.pk,
         "wall_post": post.pk,
         "my_submission_": post.pk,
+        "api:wall-public-post-": post.pk,
+        "api:wall-submission-": post.pk,
     }
 
 

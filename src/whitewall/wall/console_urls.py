@@ -1,5 +1,12 @@
 """The wall's console pages, mounted at /console/wall/ under the ``wall`` namespace."""
 
+from django.urls import path
+
+from whitewall.wall import console_views_public
+
 app_name = "wall"
 
-urlpatterns = []
+urlpatterns = [
+    path("posts/<int:pk>/identity/", console_views_public.PostIdentityView.as_view(), name="post_identity"),
+    path("posts/<int:pk>/reveal/", console_views_public.PostRevealView.as_view(), name="post_reveal"),
+]
