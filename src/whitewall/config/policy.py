@@ -205,6 +205,54 @@ class RegulationPolicy(_Section):
         return self
 
 
+class WallPolicy(_Section):
+    # Submissions (2.3.2): may guests submit without an account; images per post and their size.
+    guest_submissions: bool = False
+    guest_comments: bool = False
+    max_images: int = Field(9, ge=0, le=30)
+    image_max_mb: int = Field(10, ge=1, le=100)
+    # Rate limits per hour, per signed-in user and per address.
+    submissions_per_hour_user: int = Field(5, ge=1)
+    submissions_per_hour_ip: int = Field(20, ge=1)
+    comments_per_hour_user: int = Field(30, ge=1)
+    comments_per_hour_ip: int = Field(60, ge=1)
+    reports_per_day_user: int = Field(20, ge=1)
+    # Reports: an item is hidden when the weighted score of its open reports reaches the threshold.
+    # A reporter's weight starts at 1, rises with each upheld report and falls with each dismissed one.
+    report_hide_threshold: float = Field(3.0, gt=0)
+    reporter_weight_upheld_bonus: float = Field(0.5, ge=0)
+    reporter_weight_dismissed_penalty: float = Field(0.25, ge=0)
+    reporter_weight_min: float = Field(0.25, gt=0)
+    reporter_weight_max: float = Field(3.0, gt=0)
+    # Review: topics (slugs) whose posts need a second reviewer (approval process wall.second_review),
+    # how long a reviewer holds an item, and the turnaround target in hours.
+    second_review_topics: tuple[str, ...] = Field(strict=False, default=())
+    review_lock_minutes: int = Field(15, ge=1, le=240)
+    review_target_hours: int = Field(24, ge=1)
+    # Response deadlines (hours) for reports and for feedback / complaints.
+    report_response_hours: int = Field(24, ge=1)
+    complaint_response_hours: int = Field(48, ge=1)
+    # Publishing slots: minimum gap between two posts, posts per day, publishing hours [start, end).
+    slot_min_gap_minutes: int = Field(60, ge=0, le=24 * 60)
+    daily_cap: int = Field(8, ge=1)
+    publish_start_hour: int = Field(8, ge=0, le=23)
+    publish_end_hour: int = Field(22, ge=1, le=24)
+    # The publishing plan counts as filled when each of the next plan_horizon_days days has at
+    # least plan_min_items_per_day planned items.
+    plan_horizon_days: int = Field(14, ge=1, le=90)
+    plan_min_items_per_day: int = Field(1, ge=0)
+    # A second view of the same post by the same visitor within this many minutes is not counted.
+    view_dedupe_minutes: int = Field(30, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.publish_end_hour <= self.publish_start_hour:
+            raise ValueError("publish_end_hour must be later than publish_start_hour")
+        if self.reporter_weight_min > self.reporter_weight_max:
+            raise ValueError("reporter_weight_min must not exceed reporter_weight_max")
+        return self
+
+
 class ApiPolicy(_Section):
     token_max_days: int = Field(365, ge=1)
     # Requests per minute per user (anonymous: per address).
@@ -220,6 +268,7 @@ class Policy(_Section):
     jobs: JobsPolicy = JobsPolicy()
     regulation: RegulationPolicy = RegulationPolicy()
     api: ApiPolicy = ApiPolicy()
+    wall: WallPolicy = WallPolicy()
 
 
 # Which clauses each section serves (shown on the console's policy page).
@@ -231,6 +280,7 @@ SECTION_CLAUSES: dict[str, tuple[str, ...]] = {
     "jobs": ("2.3.4",),
     "regulation": ("1.1", "1.3.2", "1.3.3", "4.1.1"),
     "api": ("4.1.1",),
+    "wall": ("1.3.1", "2.3.2"),
 }
 
 

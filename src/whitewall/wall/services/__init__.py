@@ -1,0 +1,1 @@
+"""The wall's business operations, one module per area (posts, review, publishing, reports ...)."""
