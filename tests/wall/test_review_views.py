@@ -273,9 +273,9 @@ def test_takedown_requests_page_and_decisions(wall):
 def test_author_edits_and_resubmits_a_post_sent_back(wall):
     post = wall.post(status="sent_back", reject_note="请删掉手机号")
     client = client_for(wall.author)
-    listing = client.get(reverse("wall_sent_back")).content.decode()
+    listing = client.get(reverse("my_page_sent_back")).content.decode()
     assert "请删掉手机号" in listing
-    url = reverse("wall_resubmit", kwargs={"pk": post.pk})
+    url = reverse("my_page_resubmit", kwargs={"pk": post.pk})
     assert client.get(url).status_code == 200
     assert client.post(url, {"title": "", "body": ""}).status_code == 422
     assert client.post(url, {"title": "修改后", "body": "已删除手机号"}).status_code == 302
@@ -283,4 +283,6 @@ def test_author_edits_and_resubmits_a_post_sent_back(wall):
     assert post.status == "pending" and post.body == "已删除手机号"
     # Someone else's post is not found.
     other = wall.post(status="sent_back")
-    assert client_for(wall.reporter).get(reverse("wall_resubmit", kwargs={"pk": other.pk})).status_code == 404
+    assert (
+        client_for(wall.reporter).get(reverse("my_page_resubmit", kwargs={"pk": other.pk})).status_code == 404
+    )

@@ -805,5 +805,5 @@ class ResubmitView(LoginRequiredMixin, View):
                     form.add_error(None, exc)
             else:
                 messages.success(request, _("Your post was submitted again and waits for review."))
-                return HttpResponseRedirect(reverse("wall_sent_back"))
+                return HttpResponseRedirect(reverse("my_page_sent_back"))
         return render(request, self.template_name, {"post": post, "form": form}, status=422)

@@ -193,7 +193,7 @@ def report_target(report: Report):
 
 def _open_reports(target):
     lookup = {"post": target} if isinstance(target, Post) else {"comment": target}
-    return Report.objects.select_for_update().filter(status=Report.Status.OPEN, **lookup)
+    return Report.objects.select_for_update(of=("self",)).filter(status=Report.Status.OPEN, **lookup)
 
 
 def _handle(actor, report: Report, status: str, note: str) -> tuple[object, list[Report]]:
