@@ -158,6 +158,7 @@ def _objects():
             "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
             **_word_objects(),
             **_wall_objects(user),
+            **_review_objects(user),
         },
     }
 
@@ -195,6 +196,30 @@ def _wall_objects(user):
         "my_submission_": post.pk,
         "api:wall-public-post-": post.pk,
         "api:wall-submission-": post.pk,
+    }
+
+
+def _review_objects(user) -> dict:
+    """Content operations: a pending post and comment, a report and a complaint."""
+    from whitewall.wall.models import Comment, Feedback, Post, Report, Topic
+
+    topic = Topic.objects.create(name="every-url-review", slug="every-url-review")
+    post = Post.objects.create(
+        topic=topic, body="every url", status="pending", takedown_requested_at="2026-01-01T00:00Z"
+    )
+    comment = Comment.objects.create(post=post, body="every url")
+    report = Report.objects.create(post=post, reason="spam", reporter_key="every-url")
+    feedback = Feedback.objects.create(user=user, subject="every url", body="every url")
+    return {
+        "wall:review_post": post.pk,
+        "wall:review_comment": comment.pk,
+        "wall:report_": report.pk,
+        "wall:feedback_": feedback.pk,
+        "wall:takedown_": post.pk,
+        "api:wall-review-post-": post.pk,
+        "api:wall-review-comment-": comment.pk,
+        "api:wall-report-": report.pk,
+        "api:wall-feedback-": feedback.pk,
     }
 
 

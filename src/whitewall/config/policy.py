@@ -232,6 +232,8 @@ class WallPolicy(_Section):
     # Response deadlines (hours) for reports and for feedback / complaints.
     report_response_hours: int = Field(24, ge=1)
     complaint_response_hours: int = Field(48, ge=1)
+    # Percent of reports and complaints that must be answered within their deadline (check 2.3.2).
+    response_on_time_target_percent: int = Field(95, ge=1, le=100)
     # Publishing slots: minimum gap between two posts, posts per day, publishing hours [start, end).
     slot_min_gap_minutes: int = Field(60, ge=0, le=24 * 60)
     daily_cap: int = Field(8, ge=1)

@@ -6,6 +6,7 @@ URL names are ``wall:<model>_<action>`` as everywhere; each part of the wall add
 from django.urls import path
 
 from whitewall.wall import console_views_public, urls_words
+from whitewall.wall import views_review as review
 
 app_name = "wall"
 
@@ -13,4 +14,32 @@ urlpatterns = [
     *urls_words.urlpatterns,
     path("posts/<int:pk>/identity/", console_views_public.PostIdentityView.as_view(), name="post_identity"),
     path("posts/<int:pk>/reveal/", console_views_public.PostRevealView.as_view(), name="post_reveal"),
+    # Content operations: the review queue, reports, feedback and complaints, take-down requests.
+    path("review/", review.ReviewQueueView.as_view(), name="review_list"),
+    path("review/bulk/", review.ReviewBulkView.as_view(), name="review_bulk"),
+    path("review/rescreen/", review.RescreenView.as_view(), name="review_rescreen"),
+    path("review/posts/<int:pk>/", review.ReviewPostView.as_view(), name="review_post"),
+    path(
+        "review/posts/<int:pk>/<slug:action>/",
+        review.ReviewPostDecideView.as_view(),
+        name="review_post_decide",
+    ),
+    path("review/comments/<int:pk>/", review.ReviewCommentView.as_view(), name="review_comment"),
+    path(
+        "review/comments/<int:pk>/<slug:action>/",
+        review.ReviewCommentDecideView.as_view(),
+        name="review_comment_decide",
+    ),
+    path("reports/", review.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/", review.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/<slug:action>/", review.ReportHandleView.as_view(), name="report_handle"),
+    path("feedback/", review.FeedbackListView.as_view(), name="feedback_list"),
+    path("feedback/<int:pk>/", review.FeedbackDetailView.as_view(), name="feedback_detail"),
+    path("feedback/<int:pk>/<slug:action>/", review.FeedbackActionView.as_view(), name="feedback_action"),
+    path("takedowns/", review.TakedownRequestListView.as_view(), name="takedown_list"),
+    path(
+        "takedowns/<int:pk>/<slug:decision>/",
+        review.TakedownRequestDecideView.as_view(),
+        name="takedown_decide",
+    ),
 ]

@@ -2,7 +2,8 @@
 
 
 def register() -> None:
-    from whitewall.wall import registrations_wallpub, registrations_words
+    from whitewall.wall import registrations_review, registrations_wallpub, registrations_words
 
     registrations_words.register()
     registrations_wallpub.register()
+    registrations_review.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from whitewall.wall import views
+from whitewall.wall import views, views_review
 
 urlpatterns = [
     path("", views.WallHomeView.as_view(), name="home"),
@@ -29,4 +29,7 @@ urlpatterns = [
         name="my_submission_takedown",
     ),
     path("me/feedback/", views.MyFeedbackView.as_view(), name="my_feedback"),
+    # The author's side of review: posts sent back for editing, edit and resubmit.
+    path("me/sent-back/", views_review.SentBackListView.as_view(), name="my_page_sent_back"),
+    path("me/sent-back/<int:pk>/", views_review.ResubmitView.as_view(), name="my_page_resubmit"),
 ]

@@ -92,6 +92,9 @@ class ReviewFields(models.Model):
     # Weighted reports; at the policy's threshold the item is hidden until a reviewer decides.
     report_score = models.DecimalField(_("report score"), max_digits=8, decimal_places=2, default=0)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    # Rescreening after a word-list change found new hits in this published item: it is in the
+    # review queue until a reviewer keeps it or takes it down.
+    flagged_at = models.DateTimeField(_("flagged for review at"), null=True, blank=True)
 
     class Meta:
         abstract = True
