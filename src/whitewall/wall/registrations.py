@@ -2,4 +2,6 @@
 
 
 def register() -> None:
-    pass
+    from whitewall.wall import registrations_plan
+
+    registrations_plan.register()
