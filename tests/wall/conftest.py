@@ -60,6 +60,10 @@ def wall_policy(monkeypatch):
         from whitewall.wall import slots
 
         monkeypatch.setattr(slots, "get_policy", lambda: policy)
+        from whitewall.wall import calendar, checks_plan
+
+        monkeypatch.setattr(checks_plan, "get_policy", lambda: policy)
+        monkeypatch.setattr(calendar, "get_policy", lambda: policy)
         return policy
 
     return apply

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from whitewall.core.api.serializers import ModelCleanSerializer
 from whitewall.core.api.viewsets import RestrictedModelViewSet, RestrictedViewSetMixin
 from whitewall.wall.filtersets_plan import PlanItemFilterSet, StaffPostFilterSet
 from whitewall.wall.models import PlanItem, Post, StaffPost
+from whitewall.wall.sanitize import clean_html, html_to_text
 from whitewall.wall.selectors import analytics
 from whitewall.wall.services import plan as plan_services
 from whitewall.wall.services import publishing
@@ -80,6 +82,15 @@ class StaffPostSerializer(ModelCleanSerializer):
             "scheduled_for", "published_at", "created", "updated",
         )  # fmt: skip
         read_only_fields = ("body", "status", "owner", "scheduled_for", "published_at", "created", "updated")
+
+    def validate(self, attrs):
+        if "body_html" in attrs:
+            attrs["body_html"] = clean_html(attrs["body_html"])
+            text = html_to_text(attrs["body_html"])
+            if not text:
+                raise serializers.ValidationError({"body_html": [_("Write something before you save.")]})
+            attrs["body"] = text
+        return super().validate(attrs)
 
 
 class StaffPostViewSet(RestrictedModelViewSet):
