@@ -51,6 +51,11 @@ def register() -> None:
     )
     register_widget("wall_publishing", _today_card, weight=25)
 
+    from whitewall.core.demo import register_seeder
+    from whitewall.wall.demo_plan import seed_plan
+
+    register_seeder("wall_plan", seed_plan, weight=60)
+
     from whitewall.wall import api_plan
 
     register_api("wall/plan-items", api_plan.PlanItemViewSet)
