@@ -91,7 +91,7 @@ def seed_plan() -> str:
         if status in ("pending", "scheduled"):
             post.submitted_at = timezone.now() - datetime.timedelta(hours=6 + index)
         if status == "scheduled":
-            item = items[1 + index]  # days 1 and 2
+            item = items[index - 2]  # days 1 and 1 (evening)
             post.reviewed_by = staff.get("ops_manager")
             post.reviewed_at = timezone.now() - datetime.timedelta(hours=2)
             post.scheduled_for = item.slot
