@@ -5,7 +5,8 @@ URL names are ``wall:<model>_<action>`` as everywhere; each part of the wall add
 
 from django.urls import path
 
-from whitewall.wall import console_views_public, urls_words
+from whitewall.core.urls_helpers import crud_paths
+from whitewall.wall import console_views_public, urls_words, views_analytics, views_plan
 from whitewall.wall import views_review as review
 
 app_name = "wall"
@@ -42,4 +43,28 @@ urlpatterns = [
         review.TakedownRequestDecideView.as_view(),
         name="takedown_decide",
     ),
+    # Publishing plan (plan engineer's area).
+    path("plan/", views_plan.PlanCalendarView.as_view(), name="plan"),
+    *crud_paths(
+        "plan/items",
+        "planitem",
+        list=views_plan.PlanItemListView,
+        detail=views_plan.PlanItemDetailView,
+        add=views_plan.PlanItemEditView,
+        edit=views_plan.PlanItemEditView,
+        delete=views_plan.PlanItemDeleteView,
+    ),
+    path("plan/items/<int:pk>/move/", views_plan.PlanItemMoveView.as_view(), name="planitem_move"),
+    path("plan/posts/<int:pk>/move/", views_plan.PostMoveView.as_view(), name="post_move"),
+    *crud_paths(
+        "staff-posts",
+        "staffpost",
+        list=views_plan.StaffPostListView,
+        detail=views_plan.StaffPostDetailView,
+        add=views_plan.StaffPostEditView,
+        edit=views_plan.StaffPostEditView,
+        delete=views_plan.StaffPostDeleteView,
+    ),
+    path("staff-posts/<int:pk>/submit/", views_plan.StaffPostSubmitView.as_view(), name="staffpost_submit"),
+    path("analytics/", views_analytics.AnalyticsView.as_view(), name="analytics"),
 ]
