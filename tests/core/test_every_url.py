@@ -238,8 +238,8 @@ def _review_objects(user) -> dict:
         "wall:takedown_": post.pk,
         "api:wall-review-post-": post.pk,
         "api:wall-review-comment-": comment.pk,
-        "api:wall-report-": report.pk,
-        "api:wall-feedback-": feedback.pk,
+        "api:wall-review-report-": report.pk,
+        "api:wall-review-feedback-": feedback.pk,
     }
 
 

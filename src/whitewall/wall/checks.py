@@ -155,13 +155,11 @@ def reports_handled_in_time() -> Component:
 
 
 def calendar_filled() -> Component:
-    """Placeholder for the publishing module's calendar check (the lead combines the two)."""
-    return Component(
-        "calendar",
-        Status.NOT_BUILT,
-        _("Calendar: not built yet (the publishing plan is checked by the publishing module)."),
-        {},
-    )
+    """The publishing plan is filled for the coming period (``checks_plan.calendar_status``)."""
+    from whitewall.wall.checks_plan import calendar_status
+
+    result = calendar_status(as_of())
+    return Component("calendar", result.status, result.explanation, result.figures)
 
 
 def review_in_place() -> Component:

@@ -3,7 +3,8 @@
 The clause asks for compliance review of content: moderation (the review queue) and sensitive-word
 screening. This check proves only the screening part, so it is never green on its own: amber when
 screening is in place (at least one active list with words) while content moderation is not
-built, red when nothing is screened. The wall's posts/review module extends it.
+built, red when nothing is screened. The registered 1.3.1 check (``wall.checks.legality``) combines
+it with the review part.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from whitewall.regulation.checks import CheckResult, Status, clause_check
+from whitewall.regulation.checks import CheckResult, Status
 
 
-@clause_check("1.3.1")
 def sensitive_word_screening() -> CheckResult:
     from whitewall.wall.models import WhitelistTerm, Word, WordList
 

@@ -92,5 +92,3 @@ def register() -> None:
     from whitewall.wall.demo_words import seed_words
 
     register_seeder("wall_words", seed_words, weight=40)
-
-    from whitewall.wall import checks_words  # noqa: F401  (registers the 1.3.1 check)
