@@ -43,6 +43,7 @@ def sync_roles() -> dict[str, int]:
         permission.object_types.add(content_type)
         permission.groups.add(Group.objects.get(name=grant.role))
         SeededGrant.objects.create(name=name)
+        seeded.add(name)  # two modules may register the same grant: it is seeded once
         created_grants += 1
     return {"roles": created_roles, "grants": created_grants}
 
