@@ -71,8 +71,8 @@ OWN_PAGES_PREFIXES = (
     "my_feedback",
     # the public wall's API: the caller's own submissions, reports and feedback, nobody else's
     "api:wall-submission-",
-    "api:wall-report-",
-    "api:wall-feedback-",
+    "api:wall-my-report-",
+    "api:wall-my-feedback-",
 )
 ADMIN_PREFIX = "admin:"
 
@@ -202,7 +202,7 @@ def _wall_objects(user):
 
     from whitewall.wall.models import Comment, Post, PostImage, Topic
 
-    topic = Topic.objects.create(name="每个网址", slug="every-url")
+    topic = Topic.objects.create(name="每个网址", slug="every-url-public")
     post = Post.objects.create(
         topic=topic, body="target's post", status="published", published_at=timezone.now(), submitter_key="k"
     )
@@ -238,8 +238,8 @@ def _review_objects(user) -> dict:
         "wall:takedown_": post.pk,
         "api:wall-review-post-": post.pk,
         "api:wall-review-comment-": comment.pk,
-        "api:wall-review-report-": report.pk,
-        "api:wall-review-feedback-": feedback.pk,
+        "api:wall-report-": report.pk,
+        "api:wall-feedback-": feedback.pk,
     }
 
 

@@ -103,7 +103,7 @@ class BoardTests(TestCase):
         row = content.split('data-code="1.1"')[1].split("</tr>")[0]
         self.assertIn('data-status="green"', row)
         self.assertIn('href="/console/regulation/versions/', row)
-        row = content.split('data-code="2.3.2"')[1].split("</tr>")[0]
+        row = content.split('data-code="3.1.2"')[1].split("</tr>")[0]
         self.assertIn('data-status="not_built"', row)
         self.assertIn('data-testid="not-built"', row)
         counts = response.context["counts"]

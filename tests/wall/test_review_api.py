@@ -75,7 +75,7 @@ def test_approve_reject_and_send_back_through_the_api(wall: Wall, api):
     first, second, third = wall.post(), wall.post(), wall.post()
     client = api(wall.reviewer)
     response = _post(client, reverse("api:wall-review-post-approve", kwargs={"pk": first.pk}))
-    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert response.status_code == 200 and response.json()["status"] == "scheduled"
     response = _post(
         client, reverse("api:wall-review-post-reject", kwargs={"pk": second.pk}), {"reason": "nope"}
     )
@@ -145,13 +145,13 @@ def test_report_uphold_and_dismiss_through_the_api(wall: Wall, api):
     post = wall.post(status="published", published_at=timezone.now())
     report = wall.report(post=post)
     client = api(wall.reviewer)
-    response = _post(client, reverse("api:wall-review-report-dismiss", kwargs={"pk": report.pk}), {})
+    response = _post(client, reverse("api:wall-report-dismiss", kwargs={"pk": report.pk}), {})
     assert response.status_code == 400 and "note" in response.json()["errors"]
-    response = _post(client, reverse("api:wall-review-report-uphold", kwargs={"pk": report.pk}), {"note": "广告"})
+    response = _post(client, reverse("api:wall-report-uphold", kwargs={"pk": report.pk}), {"note": "广告"})
     assert response.status_code == 200 and response.json()["status"] == "upheld"
     assert Post.objects.get(pk=post.pk).status == "taken_down"
     assert (
-        _post(api(wall.operator), reverse("api:wall-review-report-uphold", kwargs={"pk": report.pk})).status_code
+        _post(api(wall.operator), reverse("api:wall-report-uphold", kwargs={"pk": report.pk})).status_code
         == 403
     )
 
@@ -160,19 +160,19 @@ def test_report_uphold_and_dismiss_through_the_api(wall: Wall, api):
 def test_feedback_reply_through_the_api(wall: Wall, api):
     feedback = wall.feedback()
     client = api(wall.operator)
-    response = _post(client, reverse("api:wall-review-feedback-reply", kwargs={"pk": feedback.pk}), {"reply": ""})
+    response = _post(client, reverse("api:wall-feedback-reply", kwargs={"pk": feedback.pk}), {"reply": ""})
     assert response.status_code == 400 and "reply" in response.json()["errors"]
     response = _post(
         client,
-        reverse("api:wall-review-feedback-reply", kwargs={"pk": feedback.pk}),
+        reverse("api:wall-feedback-reply", kwargs={"pk": feedback.pk}),
         {"reply": "已处理", "resolution": "fixed"},
     )
     assert response.status_code == 200 and response.json()["status"] == "answered"
     response = _post(
-        client, reverse("api:wall-review-feedback-close", kwargs={"pk": feedback.pk}), {"resolution": "fixed"}
+        client, reverse("api:wall-feedback-close", kwargs={"pk": feedback.pk}), {"resolution": "fixed"}
     )
     assert response.json()["status"] == "closed"
     assert (
-        _post(api(wall.reviewer), reverse("api:wall-review-feedback-close", kwargs={"pk": feedback.pk})).status_code
+        _post(api(wall.reviewer), reverse("api:wall-feedback-close", kwargs={"pk": feedback.pk})).status_code
         == 403
     )

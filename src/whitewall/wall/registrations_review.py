@@ -164,8 +164,8 @@ def register() -> None:
 
     register_api("wall/review/posts", PostReviewViewSet, basename="wall-review-post")
     register_api("wall/review/comments", CommentReviewViewSet, basename="wall-review-comment")
-    register_api("wall/review/reports", ReportViewSet, basename="wall-review-report")
-    register_api("wall/review/feedback", FeedbackViewSet, basename="wall-review-feedback")
+    register_api("wall/reports", ReportViewSet)
+    register_api("wall/feedback", FeedbackViewSet)
 
     register_seeder("wall_review", seed_review, weight=60)
 
