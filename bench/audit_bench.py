@@ -70,7 +70,7 @@ def child(backend: str, url: str | None, out: Path) -> None:
     from django.db import connection, connections, transaction
 
     from whitewall.audit.context import acting_as
-    from whitewall.audit.services import _rows, batch, record, verify_chain
+    from whitewall.audit.services import _rows, batch, canonical_bytes, record, verify_chain
 
     call_command("migrate", verbosity=0, interactive=False)
     figures: dict = {"backend": backend, "database": connection.vendor}
@@ -127,7 +127,8 @@ def child(backend: str, url: str | None, out: Path) -> None:
     assert all(result.ok for result in results), results[0].problems
     figures["events"] = results[0].count
     figures["verify_per_s"] = results[0].count / min(result.seconds for result in results)
-    blobs = [bytes(row[3]) for rows in _rows("default") for row in rows]
+    to_bytes = canonical_bytes(connection.vendor)
+    blobs = [to_bytes(row[3]) for rows in _rows("default") for row in rows]
     figures["canonical_bytes_avg"] = sum(map(len, blobs)) / len(blobs)
     sha256 = hashlib.sha256
     best = None
