@@ -262,38 +262,99 @@ def record(
     return event
 
 
-def _lock_chain(connection) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+def _lock_chain(cursor, vendor: str) -> None:
+    if vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     # SQLite: the transaction began IMMEDIATE (settings), so this connection holds the write lock.
 
 
+_COLUMNS = (
+    "seq",
+    "time",
+    "actor_id",
+    "actor_username",
+    "ip",
+    "user_agent",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "extra",
+    "prev_hash",
+    "hash",
+)
+
+
+def _sql(connection) -> tuple[str, str]:
+    """The head query and the one-row INSERT, built from constants only (never from input)."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_COLUMNS))
+    head = f'SELECT "seq", "hash" FROM {table} ORDER BY "seq" DESC LIMIT 1'  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    return head, insert
+
+
 def append(events: list[AuditEvent], using: str | None = None) -> list[AuditEvent]:
-    """Give ``events`` the next sequence numbers and hashes and insert them, under the chain lock."""
+    """Give ``events`` the next sequence numbers and hashes and insert them, under the chain lock.
+
+    Lean on purpose (it runs for every audited write): inside a transaction it costs exactly the
+    lock (PostgreSQL), one head read and the INSERT; no savepoint (a failed insert fails the
+    enclosing transaction, as it must), no model machinery. Everything about the events is
+    serialised before the lock is taken.
+    """
     if not events:
         return events
     using = using or router.db_for_write(AuditEvent)
     connection = connections[using]
     key = _key()
+    rows = []
     for event in events:
         if not hasattr(event, "_body"):
             event._body = _body(event)
-    with transaction.atomic(using=using):
-        _lock_chain(connection)
-        head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
+        rows.append(
+            [
+                event.time,
+                event.actor_id,
+                event.actor_username,
+                event.ip,
+                event.user_agent,
+                event.request_id,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.object_repr,
+                event.before,
+                event.after,
+                event.extra,
+            ]
+        )
+    head_sql, insert_sql = _sql(connection)
+    time_field = AuditEvent._meta.get_field("time")
+    for row in rows:
+        row[0] = time_field.get_db_prep_save(row[0], connection)
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        _lock_chain(cursor, connection.vendor)
+        cursor.execute(head_sql)
+        head = cursor.fetchone()
         seq, prev = head if head else (0, GENESIS_HASH)
-        for event in events:
+        params = []
+        for event, row in zip(events, rows, strict=True):
             seq += 1
             event.seq = seq
             event.prev_hash = prev
-            event.hash = prev = hmac.digest(
-                key, f"{seq}{SEP}{event._body}{SEP}{event.prev_hash}".encode(), "sha256"
-            ).hex()
-        if len(events) == 1:
-            events[0].save(force_insert=True, using=using)
+            event.hash = prev = hmac.digest(key, f"{seq}{SEP}{event._body}{SEP}{prev}".encode(), "sha256").hex()
+            params.append([seq, *row, event.prev_hash, event.hash])
+        if len(params) == 1:
+            cursor.execute(insert_sql, params[0])
         else:
-            AuditEvent.objects.using(using).bulk_create(events, batch_size=1000)
+            cursor.executemany(insert_sql, params)
+    for event in events:
+        event._state.adding = False
+        event._state.db = using
     return events
 
 
