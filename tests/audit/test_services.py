@@ -16,6 +16,7 @@ from whitewall.audit.services import (
     MASK,
     Mac,
     batch,
+    build_event,
     canonical,
     checkpoint_is_fresh,
     compute_hash,
@@ -263,3 +264,33 @@ def test_a_batch_costs_the_same_few_statements_whatever_its_size():
 @given(key=st.binary(min_size=1, max_size=200), message=st.binary(max_size=2000))
 def test_the_fast_verifier_mac_is_hmac_sha256(key, message):
     assert Mac(key).hexdigest(message) == hmac.new(key, message, "sha256").hexdigest()
+
+
+def test_build_event_passes_fields_in_the_models_order():
+    """build_event() creates events with positional arguments (Django's fast path): a new or moved
+    field must change it too."""
+    assert [f.attname for f in AuditEvent._meta.concrete_fields] == [
+        "seq",
+        "time",
+        "actor_id",
+        "actor_username",
+        "ip",
+        "user_agent",
+        "request_id",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "extra",
+        "prev_hash",
+        "hash",
+    ]
+    event = build_event(action=Action.OTHER, object_type="tests.x", object_id=5, after={"a": 1})
+    assert (event.action, event.object_type, event.object_id, event.after) == (
+        "other",
+        "tests.x",
+        "5",
+        '{"a":1}',
+    )

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,25 +87,36 @@ def to_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 
 
-def is_masked(name: str, masked: Iterable[str] | None = None) -> bool:
-    """``national_id``, ``api_token``, ``password`` … (whole ``_``-separated parts of the name)."""
-    masked = get_policy().audit.masked_fields if masked is None else masked
+@lru_cache(maxsize=4096)
+def _is_masked(name: str, masked: tuple[str, ...]) -> bool:
     wrapped = f"_{name.lower()}_"
     return any(f"_{item.lower()}_" in wrapped for item in masked)
+
+
+def is_masked(name: str, masked: Iterable[str] | None = None) -> bool:
+    """``national_id``, ``api_token``, ``password`` … (whole ``_``-separated parts of the name).
+
+    Field names repeat endlessly, so the answer is remembered per name and masked list."""
+    masked = get_policy().audit.masked_fields if masked is None else masked
+    return _is_masked(name, tuple(masked))
 
 
 def mask(data: Any, masked: Iterable[str] | None = None) -> Any:
     """A copy of ``data`` with the values of sensitive keys replaced by ``******``."""
     masked = tuple(get_policy().audit.masked_fields if masked is None else masked)
+    return _mask(data, masked)
+
+
+def _mask(data: Any, masked: tuple[str, ...]) -> Any:
     if isinstance(data, dict):
         return {
             key: (MASK if value not in (None, "", [], {}) else value)
-            if is_masked(str(key), masked)
-            else mask(value, masked)
+            if _is_masked(str(key), masked)
+            else _mask(value, masked)
             for key, value in data.items()
         }
     if isinstance(data, list | tuple):
-        return [mask(item, masked) for item in data]
+        return [_mask(item, masked) for item in data]
     if isinstance(data, str) and len(data) > MAX_TEXT:
         return data[:MAX_TEXT] + f"… ({len(data)} characters)"
     return data
@@ -204,20 +216,25 @@ def build_event(
                 object_repr = str(obj)
             except Exception:  # a broken __str__ must not lose the event
                 object_repr = f"{object_type} {object_id}"
+    masked = tuple(get_policy().audit.masked_fields)
+    # Positional arguments in the field order (seq, time, …, prev_hash, hash): Django's fast path.
     event = AuditEvent(
-        time=time or timezone.now(),
-        actor_id=actor.pk if actor is not None else None,
-        actor_username=clean_text(actor.get_username() if actor is not None else "", 150),
-        ip=clean_text(context.ip if context else "", 45),
-        user_agent=clean_text(context.user_agent if context else "", 300),
-        request_id=clean_text(context.request_id if context else "", 64),
-        action=clean_text(action, 40),
-        object_type=clean_text(object_type or "", 100),
-        object_id=clean_text("" if object_id is None else object_id, 64),
-        object_repr=clean_text(object_repr or "", 200),
-        before=to_json(mask(before)) if before is not None else "",
-        after=to_json(mask(after)) if after is not None else "",
-        extra=to_json(mask(extra)) if extra else "",
+        None,
+        time or timezone.now(),
+        actor.pk if actor is not None else None,
+        clean_text(actor.get_username() if actor is not None else "", 150),
+        clean_text(context.ip if context else "", 45),
+        clean_text(context.user_agent if context else "", 300),
+        clean_text(context.request_id if context else "", 64),
+        clean_text(action, 40),
+        clean_text(object_type or "", 100),
+        clean_text("" if object_id is None else object_id, 64),
+        clean_text(object_repr or "", 200),
+        to_json(_mask(before, masked)) if before is not None else "",
+        to_json(_mask(after, masked)) if after is not None else "",
+        to_json(_mask(extra, masked)) if extra else "",
+        "",
+        "",
     )
     event._body = _body(event)
     return event
@@ -346,7 +363,9 @@ def append(events: list[AuditEvent], using: str | None = None) -> list[AuditEven
             seq += 1
             event.seq = seq
             event.prev_hash = prev
-            event.hash = prev = hmac.digest(key, f"{seq}{SEP}{event._body}{SEP}{prev}".encode(), "sha256").hex()
+            event.hash = prev = hmac.digest(
+                key, f"{seq}{SEP}{event._body}{SEP}{prev}".encode(), "sha256"
+            ).hex()
             params.append([seq, *row, event.prev_hash, event.hash])
         if len(params) == 1:
             cursor.execute(insert_sql, params[0])
