@@ -478,43 +478,45 @@ class VerifyResult:
 
 
 def _canonical_sql(vendor: str) -> str:
-    """The database's expression for an event's canonical form: text on PostgreSQL (encoded by
-    the verifier: cheaper than bytea's hex transfer), bytes on SQLite."""
-    text_columns = [
-        "actor_username",
-        "ip",
-        "user_agent",
-        "request_id",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "before",
-        "after",
-        "extra",
-        "prev_hash",
+    """The database's expression for an event's canonical form, as text (the verifier encodes it).
+
+    One formatting call per row (``format`` on PostgreSQL, ``printf`` on SQLite: ``%s`` renders
+    NULL as the empty string, numbers in decimal) instead of a chain of concatenations, each of
+    which copies the growing string: on SQLite three times faster, measured.
+    """
+    columns = [
+        '"seq"',
+        """to_char("time" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"""
+        if vendor == "postgresql"
+        # Django stores SQLite times as text, without the fraction when it is zero.
+        else """(CASE WHEN length("time") = 19 THEN "time" || '.000000' ELSE "time" END)""",
+        '"actor_id"',
+        *(
+            f'"{name}"'
+            for name in (
+                "actor_username",
+                "ip",
+                "user_agent",
+                "request_id",
+                "action",
+                "object_type",
+                "object_id",
+                "object_repr",
+                "before",
+                "after",
+                "extra",
+                "prev_hash",
+            )
+        ),
     ]
-    quoted = [f'"{name}"' for name in text_columns]
-    if vendor == "postgresql":
-        parts = [
-            'CAST("seq" AS text)',
-            """to_char("time" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')""",
-            """COALESCE(CAST("actor_id" AS text), '')""",
-            *quoted,
-        ]
-        return "concat_ws(chr(31), " + ", ".join(parts) + ")"
-    parts = [
-        'CAST("seq" AS TEXT)',
-        """(CASE WHEN length("time") = 19 THEN "time" || '.000000' ELSE "time" END)""",
-        """COALESCE(CAST("actor_id" AS TEXT), '')""",
-        *quoted,
-    ]
-    return "CAST(" + " || char(31) || ".join(parts) + " AS BLOB)"
+    # "%%s": the expression goes into a query with parameters, where a lone %s is a placeholder.
+    template = SEP.join(["%%s"] * len(columns))
+    function = "format" if vendor == "postgresql" else "printf"
+    return f"{function}('{template}', {', '.join(columns)})"
 
 
 def _rows(using: str, chunk: int = 2000):
-    """(seq, prev_hash, hash, canonical) in sequence order, in lists of up to ``chunk`` rows; the
-    canonical form is ``str`` on PostgreSQL and ``bytes`` on SQLite (see ``canonical_bytes``).
+    """(seq, prev_hash, hash, canonical text) in sequence order, in lists of up to ``chunk`` rows.
 
     The database builds the canonical form (one column instead of fifteen to decode). Measured
     here (bench/audit_bench.py): keyset pages of a few thousand rows read in primary-key order
@@ -545,8 +547,8 @@ def _rows(using: str, chunk: int = 2000):
 
 
 def canonical_bytes(vendor: str):
-    """How to turn ``_rows``' canonical column into the bytes that were hashed."""
-    return str.encode if vendor == "postgresql" else bytes
+    """How to turn ``_rows``' canonical column into the bytes that were hashed (UTF-8)."""
+    return str.encode
 
 
 def verify_chain(
