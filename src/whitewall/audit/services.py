@@ -570,9 +570,20 @@ def verify_chain(
     for mark in valid_marks:
         by_seq.setdefault(mark.seq, []).append(mark)
     expected_seq, expected_prev, count, bad = 1, GENESIS_HASH, 0, 0
+    stop = False
     for rows in _rows(using):
-        for seq, prev, stored, body in rows:
-            count += 1
+        if result.first_seq is None:
+            result.first_seq = rows[0][0]
+        for index, (seq, prev, stored, body) in enumerate(rows):
+            inner = inner_copy()
+            inner.update(to_bytes(body))
+            outer = outer_copy()
+            outer.update(inner.digest())
+            actual = outer.hexdigest()
+            # The common case first: the next event, linked to its predecessor, matching its hash.
+            if seq == expected_seq and prev == expected_prev and actual == stored and seq not in by_seq:
+                expected_seq, expected_prev = seq + 1, stored
+                continue
             if seq != expected_seq:
                 problems.append(
                     Problem(
@@ -584,11 +595,7 @@ def verify_chain(
                     )
                 )
                 bad += 1
-            inner = inner_copy()
-            inner.update(to_bytes(body))
-            outer = outer_copy()
-            outer.update(inner.digest())
-            if outer.hexdigest() != stored:
+            if actual != stored:
                 problems.append(
                     Problem(seq, "changed", f"event #{seq} does not match its hash (changed or inserted)")
                 )
@@ -598,23 +605,24 @@ def verify_chain(
                     Problem(seq, "broken_link", f"event #{seq} does not follow event #{seq - 1} (reordered)")
                 )
                 bad += 1
-            if seq in by_seq:
-                for mark in by_seq[seq]:
-                    if mark.hash != stored:
-                        problems.append(
-                            Problem(
-                                seq,
-                                "checkpoint",
-                                f"event #{seq} differs from checkpoint {mark.time} (chain rewritten)",
-                            )
+            for mark in by_seq.get(seq, ()):
+                if mark.hash != stored:
+                    problems.append(
+                        Problem(
+                            seq,
+                            "checkpoint",
+                            f"event #{seq} differs from checkpoint {mark.time} (chain rewritten)",
                         )
-                        bad += 1
+                    )
+                    bad += 1
             if len(problems) >= max_problems:
+                count += index + 1
+                stop = True
                 break
             expected_seq, expected_prev = seq + 1, stored
-            if result.first_seq is None:
-                result.first_seq = seq
-        if len(problems) >= max_problems:
+        else:
+            count += len(rows)
+        if stop:
             break
     result.count = count
     result.last_seq = expected_seq - 1
