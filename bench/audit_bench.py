@@ -27,7 +27,7 @@ RESULTS = HERE / "results"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ww_audit_bench"
 SINGLE = 3000  # events appended one per transaction
 BATCHES, BATCH_SIZE = 100, 100  # events appended in batches (audit.services.batch)
-THREADS, PER_THREAD = 8, 400  # concurrent writers (PostgreSQL only)
+THREADS, PER_THREAD = 8, 400  # concurrent writers, each its own connection, one event per transaction
 
 
 def payload(index: int) -> dict:
@@ -70,7 +70,7 @@ def child(backend: str, url: str | None, out: Path) -> None:
     from django.db import connection, connections, transaction
 
     from whitewall.audit.context import acting_as
-    from whitewall.audit.services import _rows, batch, record, verify_chain
+    from whitewall.audit.services import _rows, batch, canonical_bytes, record, verify_chain
 
     call_command("migrate", verbosity=0, interactive=False)
     figures: dict = {"backend": backend, "database": connection.vendor}
@@ -91,26 +91,27 @@ def child(backend: str, url: str | None, out: Path) -> None:
         figures["append_batched_per_s"] = BATCHES * BATCH_SIZE / seconds
         figures["batch_size"] = BATCH_SIZE
 
-    if connection.vendor == "postgresql":
-        barrier = threading.Barrier(THREADS + 1)
+    # Web workers append concurrently, one event per transaction each (threads with a connection
+    # each: the time goes to the database and its commits, which release the GIL).
+    barrier = threading.Barrier(THREADS + 1)
 
-        def writer(number):
-            with acting_as(None, request_id=f"bench-{number}", ip="10.0.0.2", user_agent="audit-bench/1.0"):
-                barrier.wait()
-                for index in range(PER_THREAD):
-                    record(**payload(index))
-            connections.close_all()
+    def writer(number):
+        with acting_as(None, request_id=f"bench-{number}", ip="10.0.0.2", user_agent="audit-bench/1.0"):
+            barrier.wait()
+            for index in range(PER_THREAD):
+                record(**payload(index))
+        connections.close_all()
 
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        barrier.wait()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        seconds = time.perf_counter() - started
-        figures["append_concurrent_per_s"] = THREADS * PER_THREAD / seconds
-        figures["threads"] = THREADS
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    figures["append_concurrent_per_s"] = THREADS * PER_THREAD / seconds
+    figures["threads"] = THREADS
 
     # For reference: the same number of plain one-row transactions, no audit (the durable commit).
     with connection.cursor() as cursor:
@@ -127,7 +128,8 @@ def child(backend: str, url: str | None, out: Path) -> None:
     assert all(result.ok for result in results), results[0].problems
     figures["events"] = results[0].count
     figures["verify_per_s"] = results[0].count / min(result.seconds for result in results)
-    blobs = [bytes(row[3]) for rows in _rows("default") for row in rows]
+    to_bytes = canonical_bytes(connection.vendor)
+    blobs = [to_bytes(row[3]) for rows in _rows("default") for row in rows]
     figures["canonical_bytes_avg"] = sum(map(len, blobs)) / len(blobs)
     sha256 = hashlib.sha256
     best = None
@@ -200,7 +202,11 @@ def markdown(runs: list[dict], meta: dict) -> str:
             "append_batched_per_s",
             "{:,.0f}",
         ),
-        ("events appended per second, 8 concurrent writers", "append_concurrent_per_s", "{:,.0f}"),
+        (
+            "events appended per second, 8 concurrent writers, one per transaction",
+            "append_concurrent_per_s",
+            "{:,.0f}",
+        ),
         (
             "for reference: plain one-row INSERT transactions per second, no audit",
             "plain_commit_per_s",
@@ -220,6 +226,30 @@ def markdown(runs: list[dict], meta: dict) -> str:
         "",
         "Targets (issue 3): at least 2,000 events/s appended on PostgreSQL with the chain kept; "
         "verification at no less than 20% of the raw SHA-256 rate.",
+        "",
+    ]
+    for run in runs:
+        verdicts = [
+            f"verification at {run['verify_vs_raw']:.0%} of raw SHA-256 "
+            f"({'met' if run['verify_vs_raw'] >= 0.20 else 'missed'})"
+        ]
+        if run["database"] == "postgresql":
+            best = max(
+                run.get(key, 0)
+                for key in ("append_single_per_s", "append_batched_per_s", "append_concurrent_per_s")
+            )
+            verdicts.append(
+                f"appends: {run['append_batched_per_s']:,.0f}/s batched, {run['append_single_per_s']:,.0f}/s one per "
+                f"transaction, {run.get('append_concurrent_per_s', 0):,.0f}/s with {THREADS} writers "
+                f"(2,000/s target {'met' if best >= 2000 else 'missed'} at best)"
+            )
+        lines.append(f"- {run['database']}: " + "; ".join(verdicts) + ".")
+    lines += [
+        "",
+        "One event per transaction costs a durable commit (an fsync), and the chain lock is held until "
+        "that commit is visible, so concurrent writers take turns: their rate is bounded by the plain "
+        "one-row commit rate in the reference row, whatever the Python side costs. Only grouping events "
+        "into one transaction (`audit.services.batch`) amortises the commit.",
         "",
     ]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from whitewall.audit.services import (
     MASK,
     Mac,
     batch,
+    build_event,
     canonical,
     checkpoint_is_fresh,
     compute_hash,
@@ -226,6 +227,70 @@ def test_postgresql_takes_the_chain_lock(django_assert_num_queries):
     assert any("pg_advisory_xact_lock" in q["sql"] for q in captured.captured_queries)
 
 
+def _queries_of(action):
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        action()
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_one_event_costs_the_lock_one_head_read_and_one_insert():
+    """The per-write path is lean: no savepoint, no extra reads; the lock comes first, then the head."""
+    sqls = _queries_of(lambda: record(action=Action.OTHER, object_repr="counted"))
+    postgresql = connection.vendor == "postgresql"
+    assert len(sqls) == (3 if postgresql else 2), sqls
+    if postgresql:
+        assert "pg_advisory_xact_lock" in sqls[0]
+    assert 'ORDER BY "seq" DESC LIMIT 1' in sqls[-2]
+    assert sqls[-1].startswith("INSERT INTO")
+    assert verify_chain().ok
+
+
+def test_a_batch_costs_the_same_few_statements_whatever_its_size():
+    def hundred():
+        with batch():
+            for index in range(100):
+                record(action=Action.OTHER, object_repr=f"batched {index}")
+
+    sqls = _queries_of(hundred)
+    # Nested in a transaction, the block itself is a savepoint (its writes roll back together).
+    appending = [sql for sql in sqls if "SAVEPOINT" not in sql]
+    assert len(appending) == (3 if connection.vendor == "postgresql" else 2), sqls
+    assert len(sqls) == len(appending) + 2
+    assert verify_chain().ok
+
+
 @given(key=st.binary(min_size=1, max_size=200), message=st.binary(max_size=2000))
 def test_the_fast_verifier_mac_is_hmac_sha256(key, message):
     assert Mac(key).hexdigest(message) == hmac.new(key, message, "sha256").hexdigest()
+
+
+def test_build_event_passes_fields_in_the_models_order():
+    """build_event() creates events with positional arguments (Django's fast path): a new or moved
+    field must change it too."""
+    assert [f.attname for f in AuditEvent._meta.concrete_fields] == [
+        "seq",
+        "time",
+        "actor_id",
+        "actor_username",
+        "ip",
+        "user_agent",
+        "request_id",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "extra",
+        "prev_hash",
+        "hash",
+    ]
+    event = build_event(action=Action.OTHER, object_type="tests.x", object_id=5, after={"a": 1})
+    assert (event.action, event.object_type, event.object_id, event.after) == (
+        "other",
+        "tests.x",
+        "5",
+        '{"a":1}',
+    )

@@ -53,7 +53,7 @@ def api_user(db):
 
 
 @pytest.fixture
-def fuzz_ids(db):
+def fuzz_ids(db, api_user):
     """Rows of each kind for path parameters (alongside random ids), so that detail routes are
     exercised on real objects too. Made for the test, so that deleting them harms nothing."""
     parent = Department.objects.create(name="Fuzz parent", code="fuzz-parent")
@@ -68,13 +68,57 @@ def fuzz_ids(db):
         StaffProfile.objects.create(user=person, employee_no=f"FUZZ-X{index}", department=departments[0])
         users.append(person)
     permission = ObjectPermission.objects.create(name="fuzz permission", actions=["view"])
+    platform = _platform_ids()
     return {
+        **platform,
         "departments": [parent.pk] + [d.pk for d in departments],
         "positions": list(Position.objects.values_list("pk", flat=True)[:2]),
         "roles": [Role.objects.create(name="fuzz_role").pk],
         "staff": list(StaffProfile.objects.filter(user__in=users).values_list("pk", flat=True)),
         "users": [u.pk for u in users],
         "permissions": [permission.pk],
+    }
+
+
+def _platform_ids() -> dict[str, list[int]]:
+    """Rows of the platform services' resources, so that their detail routes and actions meet
+    real objects (the fuzzer's own notification and delegation, an audit event, a webhook, …)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from whitewall.approvals.models import Delegation
+    from whitewall.audit.models import Action
+    from whitewall.audit.services import record
+    from whitewall.notifications.models import Notification, WebhookEndpoint
+    from whitewall.regulation.models import CheckRun, CheckSnapshot, Clause, RegulationVersion
+
+    fuzzer = User.objects.get(username="fuzzer")
+    colleague = User.objects.create_user(username="fuzz.colleague", email="fc@example.com", is_staff=True)
+    today = timezone.localdate()
+    event = record(action=Action.LOGIN_FAILED, object_type="accounts.user", object_id=fuzzer.pk)
+    run = CheckRun.objects.create(trigger=CheckRun.Trigger.ON_DEMAND)
+    clause = Clause.objects.order_by("sort_key").first()
+    version = RegulationVersion.objects.create(
+        number="9.9", name="Fuzz version", effective_date=today - datetime.timedelta(days=1)
+    )
+    return {
+        "events": [event.seq],
+        "inbox": [
+            Notification.objects.create(recipient=fuzzer, kind="notifications.general", title="fuzz").pk
+        ],
+        "webhooks": [
+            WebhookEndpoint.objects.create(
+                name="fuzz hook", kind="generic", url="https://127.0.0.1:9/", secret="s"
+            ).pk
+        ],
+        "delegations": [
+            Delegation.objects.create(delegator=fuzzer, delegate=colleague, start=today, end=today).pk
+        ],
+        "clauses": [clause.pk],
+        "versions": [version.pk],
+        "runs": [run.pk],
+        "snapshots": [CheckSnapshot.objects.create(run=run, clause=clause, status="amber").pk],
     }
 
 
