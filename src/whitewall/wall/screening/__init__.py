@@ -33,7 +33,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
