@@ -14,7 +14,7 @@ from whitewall.core.api.viewsets import RestrictedModelViewSet
 from whitewall.core.permissions import VIEW
 from whitewall.wall import services_words as services
 from whitewall.wall.filtersets_words import WhitelistTermFilterSet, WordFilterSet, WordListFilterSet
-from whitewall.wall.models import WhitelistTerm, Word, WordList
+from whitewall.wall.models import ScreenAction, WhitelistTerm, Word, WordList
 from whitewall.wall.screening import ACTIONS, screen
 
 
@@ -120,14 +120,15 @@ class HitSerializer(serializers.Serializer):
     word_id = serializers.IntegerField()
     list_name = serializers.CharField()
     list_id = serializers.IntegerField()
-    action = serializers.ChoiceField(choices=ACTIONS[1:])
+    action = serializers.ChoiceField(choices=ScreenAction.choices)
     start = serializers.IntegerField(help_text="Offset in the original text (characters).")
     end = serializers.IntegerField()
     matched = serializers.CharField()
 
 
 class ScreenResultSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=ACTIONS)
+    # A plain string in the schema: a second "action" enum with "pass" would clash with the lists'.
+    action = serializers.CharField(help_text="One of: " + ", ".join(ACTIONS) + " (strongest hit wins).")
     text = serializers.CharField(help_text="The text with replace hits rewritten.")
     normalized = serializers.CharField()
     hits = HitSerializer(many=True)

@@ -79,15 +79,32 @@ WHITELIST = [
 
 
 def seed_words() -> str:
+    """Idempotent: lists, words and whitelisted terms already present are left as they are."""
+    from whitewall.wall.screening.normalize import normalize
+
     author = User.objects.filter(username="reviewer").first()
-    words = 0
-    for name, description, action, replacement, terms in LISTS:
-        word_list = WordList.objects.create(
-            name=name, description=description, action=action, replacement=replacement, created_by=author
+    lists = words = terms = 0
+    for name, description, action, replacement, list_terms in LISTS:
+        word_list, created = WordList.objects.get_or_create(
+            name=name,
+            defaults={
+                "description": description,
+                "action": action,
+                "replacement": replacement,
+                "created_by": author,
+            },
         )
-        for term in terms:
-            Word.objects.create(word_list=word_list, term=term, created_by=author)
-            words += 1
+        lists += created
+        for term in list_terms:
+            _word, created = Word.objects.get_or_create(
+                word_list=word_list,
+                normalized=normalize(term),
+                defaults={"term": term, "created_by": author},
+            )
+            words += created
     for term, note in WHITELIST:
-        WhitelistTerm.objects.create(term=term, note=note, created_by=author)
-    return f"{len(LISTS)} word lists with {words} words, {len(WHITELIST)} whitelisted terms"
+        _term, created = WhitelistTerm.objects.get_or_create(
+            normalized=normalize(term), defaults={"term": term, "note": note, "created_by": author}
+        )
+        terms += created
+    return f"{lists} word lists with {words} words, {terms} whitelisted terms"

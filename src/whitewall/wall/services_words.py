@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +66,20 @@ def _require(actor: User | None, model, action: str, obj=None) -> None:
         raise _deny()
 
 
+def _locked_version(word_list_id: int) -> int:
+    return WordList.objects.select_for_update().values_list("version", flat=True).get(pk=word_list_id)
+
+
+@contextmanager
+def _unique_as_validation_error(field_name: str, message: str):
+    """A unique constraint lost to a concurrent writer reads as the field's error, not a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise ValidationError({field_name: message}) from error
+
+
 def _touch(word_list_id: int) -> None:
     WordList.objects.filter(pk=word_list_id).update(version=F("version") + 1, updated=timezone.now())
     mark_changed()
@@ -80,9 +95,10 @@ def wordlist_save(*, actor: User | None, word_list: WordList) -> WordList:
     if creating:
         word_list.created_by = actor
     else:
-        word_list.version = F("version") + 1
-    word_list.save()
-    word_list.refresh_from_db(fields=["version"])
+        # Lock the row: concurrent changes to one list are serialised and each counts once.
+        word_list.version = _locked_version(word_list.pk) + 1
+    with _unique_as_validation_error("name", _("A word list with this name already exists.")):
+        word_list.save()
     mark_changed()
     return word_list
 
@@ -109,9 +125,13 @@ def word_save(*, actor: User | None, word: Word) -> Word:
         None if creating else Word.objects.filter(pk=word.pk).values_list("word_list_id", flat=True).first()
     )
     word.full_clean()
+    _locked_version(word.word_list_id)  # one writer per list at a time (imports included)
     if creating:
         word.created_by = actor
-    word.save()
+    with _unique_as_validation_error(
+        "term", _("This list already has this word (in a spelling that reads the same).")
+    ):
+        word.save()
     _touch(word.word_list_id)
     if previous_list and previous_list != word.word_list_id:
         _touch(previous_list)
@@ -134,7 +154,10 @@ def whitelistterm_save(*, actor: User | None, term: WhitelistTerm) -> WhitelistT
     term.full_clean()
     if creating:
         term.created_by = actor
-    term.save()
+    with _unique_as_validation_error(
+        "term", _("The whitelist already has this term (in a spelling that reads the same).")
+    ):
+        term.save()
     mark_changed()
     return term
 
@@ -269,6 +292,7 @@ def wordlist_import(*, actor: User | None, word_list: WordList, name: str, data:
     _require(actor, Word, "add")
     _require(actor, WordList, "change", word_list)
     rows = read_word_file(name, data)
+    _locked_version(word_list.pk)  # one writer per list at a time: the duplicate check below holds
     report = ImportReport()
     seen = set(Word.objects.filter(word_list=word_list).values_list("normalized", flat=True))
     new_words = []
@@ -322,6 +346,7 @@ def wordlist_import(*, actor: User | None, word_list: WordList, name: str, data:
             "added": len(report.added),
             "duplicates": len(report.duplicates),
             "invalid": len(report.invalid),
+            "terms": report.added[:200],
         },
     )
     return report

@@ -140,3 +140,16 @@ def test_wordlist_import_is_audited(reviewer, word_list):
     details = event.extra_data
     assert (details["added"], details["duplicates"], details["file"]) == (1, 1, "a.txt")
     assert event.object_id == str(word_list.pk)
+
+
+def test_word_save_turns_a_lost_unique_race_into_a_field_error(reviewer, word_list, monkeypatch):
+    from whitewall.wall.models import Word as WordModel
+    from whitewall.wall.services_words import word_save
+
+    Word.objects.create(word_list=word_list, term="传销")
+    # As if a concurrent writer added it between our check and our insert: skip the model check.
+    monkeypatch.setattr(WordModel, "clean", lambda self: None)
+    with pytest.raises(ValidationError) as error:
+        word_save(actor=reviewer, word=Word(word_list=word_list, term="傳銷"))
+    assert "term" in error.value.message_dict
+    assert word_list.words.count() == 1

@@ -112,3 +112,12 @@ def test_global_search_finds_words_for_reviewers_only():
     results = search(_user("content_reviewer"), "杀猪")
     assert any("杀猪盘" in str(r) for r in results)
     assert not any("杀猪盘" in str(r) for r in search(_user("marketing"), "杀猪"))
+
+
+def test_demo_seeder_runs_twice_without_duplicates():
+    from whitewall.wall.demo_words import seed_words
+
+    seed_words()
+    counts = (WordList.objects.count(), Word.objects.count(), WhitelistTerm.objects.count())
+    assert seed_words() == "0 word lists with 0 words, 0 whitelisted terms"
+    assert (WordList.objects.count(), Word.objects.count(), WhitelistTerm.objects.count()) == counts

@@ -1,7 +1,10 @@
 """screen(): hits, original offsets, whitelist, action precedence, replacement, highlighting."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from whitewall.wall.models import Word
 from whitewall.wall.screening import highlight_html, screen, screen_many
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,31 @@ def test_hits_offsets_with_astral_characters(make_list):
     text = "😀😀 𠀀 传😀销"
     [hit] = screen(text).hits
     assert text[hit.start : hit.end] == "传😀销"
+
+
+def test_screen_many_gives_the_same_results_as_screen(make_list, whitelist):
+    make_list("诈骗", "block", ["传销", "casino"])
+    make_list("辱骂", "replace", ["笨蛋", "死胖子", "胖子"], replacement="[屏蔽]")
+    whitelist("传销举报热线")
+    texts = [
+        "传",  # with the next text, would read 传销 if texts were not kept apart
+        "销售很好",
+        "传销举报",  # with the next, would read as the whitelisted hotline
+        "热线；这是传销",
+        "",
+        "你个死胖子 C-a-s-i-n-o",
+        "Essex casino",
+        "请拨打傳銷舉報熱線",
+        "笨*蛋" * 50,
+    ]
+    assert screen_many(texts) == [screen(text) for text in texts]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="传销举报热线笨蛋胖子死 *，aAｃsino😀\n", max_size=30), max_size=8))
+def test_screen_many_matches_screen_for_any_texts(make_list, whitelist, texts):
+    if not Word.objects.exists():
+        make_list("诈骗", "block", ["传销", "casino"])
+        make_list("辱骂", "replace", ["笨蛋", "死胖子", "胖子"])
+        whitelist("传销举报热线")
+    assert screen_many(texts) == [screen(text) for text in texts]

@@ -108,3 +108,15 @@ def test_list_version_counts_changes(reviewer, make_list):
     word = word_save(actor=reviewer, word=Word(word_list=word_list, term="传销"))
     word_delete(actor=reviewer, word=word)
     assert WordList.objects.get(pk=word_list.pk).version == start + 2
+
+
+def test_screening_goes_on_when_the_shared_cache_is_down(make_list, monkeypatch):
+    make_list("诈骗", "block", ["传销"])
+
+    def broken():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(screening_cache, "shared_version", broken)
+    assert screen("传销").action == "block"  # built without a version
+    screening_cache._checked_at = float("-inf")
+    assert screen("传销").action == "block"  # kept

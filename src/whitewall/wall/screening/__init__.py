@@ -27,15 +27,18 @@ cache key per second.
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from whitewall.wall.screening.cache import get_matcher
 from whitewall.wall.screening.matcher import Matcher, RawHit
-from whitewall.wall.screening.normalize import normalize
+from whitewall.wall.screening.normalize import kept_positions, normalize
 from whitewall.wall.screening.signals import word_lists_changed
 
 __all__ = ["ACTIONS", "Hit", "ScreenResult", "highlight_html", "screen", "screen_many", "word_lists_changed"]
@@ -126,10 +129,7 @@ def _replace(text: str, hits: tuple[Hit, ...], replacements: dict[int, str]) -> 
     return "".join(out)
 
 
-def _result(matcher: Matcher, text: str) -> ScreenResult:
-    text = text or ""
-    normalized = normalize(text)
-    raw: list[RawHit] = matcher.find(text, normalized)
+def _build(matcher: Matcher, text: str, normalized: str, raw: list[RawHit], offset: int = 0) -> ScreenResult:
     if not raw:
         return ScreenResult(text, "pass", text, (), normalized, matcher.version)
     hits = tuple(
@@ -139,9 +139,9 @@ def _result(matcher: Matcher, text: str) -> ScreenResult:
             r.entry.list_name,
             r.entry.list_id,
             r.entry.action,
-            r.start,
-            r.end,
-            text[r.start : r.end],
+            r.start - offset,
+            r.end - offset,
+            text[r.start - offset : r.end - offset],
         )
         for r in raw
     )
@@ -150,12 +150,54 @@ def _result(matcher: Matcher, text: str) -> ScreenResult:
     return ScreenResult(text, action, _replace(text, hits, replacements), hits, normalized, matcher.version)
 
 
+def _result(matcher: Matcher, text: str) -> ScreenResult:
+    text = text or ""
+    normalized = normalize(text)
+    return _build(matcher, text, normalized, matcher.find(text, normalized))
+
+
+# screen_many joins texts with a separator that normalisation drops, screens them as one text
+# (one array pass, one automaton call: about the throughput of one large text), then splits the
+# hits back; matches spanning two texts are ignored. Batches are capped to bound memory.
+_SEPARATOR = "\n"
+_BATCH_CHARS = 1_000_000
+
+
+def _batch(matcher: Matcher, texts: list[str]) -> list[ScreenResult]:
+    joined = _SEPARATOR.join(texts)
+    starts = [0, *itertools.accumulate(len(t) + 1 for t in texts[:-1])]
+    normalized = normalize(joined)
+    positions = kept_positions(joined)
+    norm_starts = [*map(int, np.searchsorted(positions, starts)), len(normalized)]
+    raw = matcher.find(joined, normalized, boundaries=starts[1:], positions=positions)
+    per_text: list[list[RawHit]] = [[] for _ in texts]
+    for hit in raw:
+        per_text[bisect_right(starts, hit.start) - 1].append(hit)
+    return [
+        _build(matcher, text, normalized[norm_starts[i] : norm_starts[i + 1]], per_text[i], starts[i])
+        for i, text in enumerate(texts)
+    ]
+
+
 def screen(text: str) -> ScreenResult:
     """Screen one text against every active word list (see the module docstring)."""
     return _result(get_matcher(), text)
 
 
 def screen_many(texts: Iterable[str]) -> list[ScreenResult]:
-    """Screen several texts with one matcher (one version for the whole batch)."""
+    """Screen several texts with one matcher (one version for the whole batch); the same results
+    as ``[screen(t) for t in texts]``, faster."""
     matcher = get_matcher()
-    return [_result(matcher, text) for text in texts]
+    results: list[ScreenResult] = []
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        text = text or ""
+        batch.append(text)
+        size += len(text) + 1
+        if size >= _BATCH_CHARS:
+            results.extend(_batch(matcher, batch))
+            batch, size = [], 0
+    if batch:
+        results.extend(_batch(matcher, batch))
+    return results

@@ -79,7 +79,17 @@ def get_matcher() -> Matcher:
     with _lock:
         if _matcher is not None and time.monotonic() - _checked_at < CHECK_INTERVAL:
             return _matcher
-        version = shared_version()  # read before the rows: a change meanwhile triggers a rebuild next time
+        try:
+            version = (
+                shared_version()
+            )  # read before the rows: a change meanwhile triggers a rebuild next time
+        except Exception:
+            # The shared cache is down: keep screening with what this process has (or build it),
+            # rather than refusing every post; the next check tries again.
+            logger.warning(
+                "sensitive-word version key unreadable; keeping the current matcher", exc_info=True
+            )
+            version = _matcher.version if _matcher is not None else ""
         if _matcher is None or _matcher.version != version:
             started = time.perf_counter()
             _matcher = build_matcher(version)

@@ -12,6 +12,8 @@ all matches, overlapping ones included; then
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -78,8 +80,20 @@ class Matcher:
             ahocorasick_rs.BytesAhoCorasick([p.encode() for p in self.patterns]) if self.patterns else None
         )
 
-    def find(self, original: str, normalized: str | None = None) -> list[RawHit]:
-        """Every hit of a word in ``original`` (after the whitelist), ordered by position."""
+    def find(
+        self,
+        original: str,
+        normalized: str | None = None,
+        *,
+        boundaries: list[int] | None = None,
+        positions: np.ndarray | None = None,
+    ) -> list[RawHit]:
+        """Every hit of a word in ``original`` (after the whitelist), ordered by position.
+
+        ``boundaries`` (for several texts joined by a noise character, see ``screen_many``): the
+        sorted original offsets where each text starts; a match (word or whitelisted term) that
+        spans two texts is ignored. ``positions``: ``kept_positions(original)`` when already known.
+        """
         if self._automaton is None or not original:
             return []
         if normalized is None:
@@ -94,6 +108,8 @@ class Matcher:
         else:
             is_start = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
             char_of = np.cumsum(is_start) - 1
+        if positions is None:
+            positions = kept_positions(original)
         spans = []
         white = []
         for index, bstart, bend in found:
@@ -101,16 +117,24 @@ class Matcher:
                 start, end = bstart, bend
             else:
                 start, end = int(char_of[bstart]), int(char_of[bend - 1]) + 1
+            orig_start, orig_end = to_original(positions, start, end)
+            if boundaries is not None and bisect_right(boundaries, orig_start) != bisect_right(
+                boundaries, orig_end - 1
+            ):
+                continue  # spans two texts
             if self.whitelisted[index]:
                 white.append((start, end))
             if self.by_pattern[index]:
-                spans.append((index, start, end))
-        positions = kept_positions(original)
+                spans.append((index, start, end, orig_start, orig_end))
+        # A hit is dropped when some whitelisted match starts at or before it and ends at or after it.
+        white.sort()
+        white_starts = [ws for ws, _we in white]
+        reach = list(itertools.accumulate((we for _ws, we in white), max))
         hits: list[RawHit] = []
-        for index, start, end in spans:
-            if any(ws <= start and end <= we for ws, we in white):
+        for index, start, end, orig_start, orig_end in spans:
+            k = bisect_right(white_starts, start)
+            if k and reach[k - 1] >= end:
                 continue
-            orig_start, orig_end = to_original(positions, start, end)
             latin_first, latin_last = self._latin[index]
             if latin_first and orig_start > 0 and _latin_edge(normalize(original[orig_start - 1]) or " "):
                 continue
