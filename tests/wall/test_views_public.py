@@ -154,7 +154,10 @@ def test_post_page_query_count_is_constant(client, posts):
     post = f.published(t, tags=[Tag.objects.create(name=f"标签{posts}")], author=f.wall_user())
     for _ in range(3):
         f.comment(post, author=f.wall_user())
-    f.upload()
+    with CaptureQueriesContext(connection) as miss:
+        assert client.get(reverse("wall_post", args=[post.pk])).status_code == 200
+    assert len(_page_queries(miss)) <= 8, _page_queries(miss)
+    # Then from the cache: one round trip.
     assert_query_baseline(
         "wall.public.post_page_anonymous", lambda: client.get(reverse("wall_post", args=[post.pk]))
     )
@@ -339,3 +342,20 @@ def test_script_in_content_is_escaped(client):
     html = client.get("/").content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert re.search(r"&lt;script&gt;alert\(1\)", html)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_post_page_is_cached_and_invalidated_by_comments_and_take_down(client):
+    post = f.published(title="缓存的帖子")
+    url = reverse("wall_post", args=[post.pk])
+    first = client.get(url)
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first.content
+    assert not _page_queries(queries)
+    user = f.wall_user()
+    post_services.comment_submit(actor=f.visitor(user), post=post, body="新的评论马上可见")
+    assert "新的评论马上可见" in client.get(url).content.decode()
+    post.status = Post.Status.TAKEN_DOWN
+    post.save()
+    assert client.get(url).status_code == 404
