@@ -359,3 +359,9 @@ def test_anonymous_post_page_is_cached_and_invalidated_by_comments_and_take_down
     post.status = Post.Status.TAKEN_DOWN
     post.save()
     assert client.get(url).status_code == 404
+
+
+def test_post_body_is_escaped_exactly_once(client):
+    post = f.published(body="a < b & 'c'\n第二行")
+    html = client.get(reverse("wall_post", args=[post.pk])).content.decode()
+    assert "a &lt; b &amp; &#x27;c&#x27;<br>第二行" in html
