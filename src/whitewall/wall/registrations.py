@@ -1,7 +1,8 @@
-"""What the wall contributes to the platform registries, one module per area."""
+"""What the wall contributes to the platform registries (each part in its own module)."""
 
 
 def register() -> None:
-    from whitewall.wall import registrations_wallpub
+    from whitewall.wall import registrations_wallpub, registrations_words
 
+    registrations_words.register()
     registrations_wallpub.register()

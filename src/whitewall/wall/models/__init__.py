@@ -1,3 +1,4 @@
 """The wall's models, one module per area; import from ``whitewall.wall.models``."""
 
 from .posts import *  # noqa: F403
+from .words import *  # noqa: F403
