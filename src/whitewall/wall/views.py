@@ -86,8 +86,8 @@ class FeedView(View):
         filters = self.filters(**kwargs)  # may raise Http404
         name = self.cache_name(request, page)
         if self.cacheable(request):
+            # No CSRF cookie here: the static JS asks /csrf/ for one before anything is sent.
             content, version = wall_cache.page_get("page:" + name)
-            get_token(request)  # the CSRF cookie, read by the static JS on cached pages
             if content is not None:
                 return HttpResponse(content)
             posts, has_next = selectors.feed(page=page, **filters)
@@ -202,7 +202,6 @@ class PostView(View):
         )
 
     def get(self, request, pk: int):
-        get_token(request)  # the CSRF cookie for the like button, comments and the view beacon
         if self.cacheable(request):
             name = f"post:{pk}|{translation.get_language()}|{request.get_host()}"
             content, versions = wall_cache.page_get(name, post_pk=pk)
@@ -218,7 +217,16 @@ class PostView(View):
         post = selectors.post_for_page(pk)
         if post is None:
             raise Http404
+        get_token(request)  # the CSRF cookie for the view beacon
         return render(request, self.template_name, self.context(request, post))
+
+
+def csrf_cookie(request):
+    """204 that sets the CSRF cookie: pages served from the cache carry none (static JS asks)."""
+    get_token(request)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PostSeenView(View):
