@@ -80,7 +80,7 @@ def register() -> None:
     # The console's content-operations group; its pages (review queue, plan, reports, feedback)
     # add their items under the same key. The public wall itself is not a console page.
     register_menu(
-        "wall", pgettext_lazy("menu", "Content operations"), "chat-square-text", weight=20, items=[]
+        "wall", pgettext_lazy("menu group", "Content operations"), "chat-square-text", weight=20, items=[]
     )
     register_seeder("wall_public", seed_public_wall, weight=30)
 
