@@ -35,6 +35,7 @@ PUBLIC = {
     "wall_topic": "the public wall: a topic's published posts",
     "wall_tag": "the public wall: a tag's published posts",
     "wall_search": "the public wall: search of published posts",
+    "wall_csrf": "the public wall: sets the CSRF cookie for pages served from the cache (no data)",
     "wall_post": "the public wall: a published post (404 for anything else)",
     "wall_post_seen": "the public wall: counts a view of a published post (POST only)",
     "wall_post_like": "the public wall: likes are open to visitors (guests by a signed cookie)",

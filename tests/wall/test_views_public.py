@@ -73,7 +73,9 @@ def test_anonymous_home_is_served_from_cache_without_anyones_csrf_token(client):
     assert second.content == first.content
     # One cache round trip (a query only with the database cache), no post queries.
     assert not any("wall_post" in q["sql"] for q in queries.captured_queries)
-    assert "whitewall_csrf" in second.cookies or "whitewall_csrf" in client.cookies
+    # The cookie comes on demand (the static JS asks when the visitor has none).
+    response = client.get(reverse("wall_csrf"))
+    assert response.status_code == 204 and "whitewall_csrf" in response.cookies
 
 
 @pytest.mark.django_db(transaction=True)
@@ -154,7 +156,10 @@ def test_post_page_query_count_is_constant(client, posts):
     post = f.published(t, tags=[Tag.objects.create(name=f"标签{posts}")], author=f.wall_user())
     for _ in range(3):
         f.comment(post, author=f.wall_user())
-    f.upload()
+    with CaptureQueriesContext(connection) as miss:
+        assert client.get(reverse("wall_post", args=[post.pk])).status_code == 200
+    assert len(_page_queries(miss)) <= 8, _page_queries(miss)
+    # Then from the cache: one round trip.
     assert_query_baseline(
         "wall.public.post_page_anonymous", lambda: client.get(reverse("wall_post", args=[post.pk]))
     )
@@ -339,3 +344,26 @@ def test_script_in_content_is_escaped(client):
     html = client.get("/").content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert re.search(r"&lt;script&gt;alert\(1\)", html)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_post_page_is_cached_and_invalidated_by_comments_and_take_down(client):
+    post = f.published(title="缓存的帖子")
+    url = reverse("wall_post", args=[post.pk])
+    first = client.get(url)
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first.content
+    assert not _page_queries(queries)
+    user = f.wall_user()
+    post_services.comment_submit(actor=f.visitor(user), post=post, body="新的评论马上可见")
+    assert "新的评论马上可见" in client.get(url).content.decode()
+    post.status = Post.Status.TAKEN_DOWN
+    post.save()
+    assert client.get(url).status_code == 404
+
+
+def test_post_body_is_escaped_exactly_once(client):
+    post = f.published(body="a < b & 'c'\n第二行")
+    html = client.get(reverse("wall_post", args=[post.pk])).content.decode()
+    assert "a &lt; b &amp; &#x27;c&#x27;<br>第二行" in html

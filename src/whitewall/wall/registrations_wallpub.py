@@ -2,12 +2,12 @@
 the plumbing that keeps the wall's page cache fresh."""
 
 from django.db.models.signals import post_delete, post_save
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from whitewall.accounts.roles import ALL, READ, register_grants
 from whitewall.core.api.registry import register_api
 from whitewall.core.demo import register_seeder
-from whitewall.core.navigation import MenuItem, register_menu
+from whitewall.core.navigation import register_menu
 
 
 def register() -> None:
@@ -77,12 +77,10 @@ def register() -> None:
             },
         )
 
+    # The console's content-operations group; its pages (review queue, plan, reports, feedback)
+    # add their items under the same key. The public wall itself is not a console page.
     register_menu(
-        "wall",
-        pgettext_lazy("menu", "Content operations"),
-        "chat-square-text",
-        weight=20,
-        items=[MenuItem(gettext_lazy("The public wall"), "home", "wall.view_post", "globe2")],
+        "wall", pgettext_lazy("menu group", "Content operations"), "chat-square-text", weight=20, items=[]
     )
     register_seeder("wall_public", seed_public_wall, weight=30)
 

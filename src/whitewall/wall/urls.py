@@ -7,6 +7,7 @@ urlpatterns = [
     path("t/<str:slug>/", views.TopicView.as_view(), name="wall_topic"),
     path("tag/<str:name>/", views.TagView.as_view(), name="wall_tag"),
     path("search/", views.SearchView.as_view(), name="wall_search"),
+    path("csrf/", views.csrf_cookie, name="wall_csrf"),
     path("p/<int:pk>/", views.PostView.as_view(), name="wall_post"),
     path("p/<int:pk>/seen/", views.PostSeenView.as_view(), name="wall_post_seen"),
     path("p/<int:pk>/like/", views.PostLikeView.as_view(), name="wall_post_like"),

@@ -34,7 +34,7 @@ from whitewall.wall.models import Comment, Feedback, Post, PostImage, PostLike, 
 from whitewall.wall.services import feedback as feedback_services
 from whitewall.wall.services import posts as post_services
 from whitewall.wall.services import reports as report_services
-from whitewall.wall.visitor import remember_guest, visitor_for
+from whitewall.wall.visitor import GUEST_COOKIE, remember_guest, visitor_for
 
 MAX_PAGE = 500
 CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
@@ -86,8 +86,8 @@ class FeedView(View):
         filters = self.filters(**kwargs)  # may raise Http404
         name = self.cache_name(request, page)
         if self.cacheable(request):
+            # No CSRF cookie here: the static JS asks /csrf/ for one before anything is sent.
             content, version = wall_cache.page_get("page:" + name)
-            get_token(request)  # the CSRF cookie, read by the static JS on cached pages
             if content is not None:
                 return HttpResponse(content)
             posts, has_next = selectors.feed(page=page, **filters)
@@ -192,12 +192,41 @@ class PostView(View):
             "visitor_key": visitor.key,
         }
 
+    def cacheable(self, request) -> bool:
+        """Anonymous visitors without a guest cookie see the same page: it comes from the cache."""
+        return (
+            not request.user.is_authenticated
+            and "messages" not in request.COOKIES
+            and GUEST_COOKIE not in request.COOKIES
+            and not request.GET
+        )
+
     def get(self, request, pk: int):
+        if self.cacheable(request):
+            name = f"post:{pk}|{translation.get_language()}|{request.get_host()}"
+            content, versions = wall_cache.page_get(name, post_pk=pk)
+            if content is not None:
+                return HttpResponse(content)
+            post = selectors.post_for_page(pk)
+            if post is None:
+                raise Http404
+            response = render(request, self.template_name, self.context(request, post))
+            response.content = CSRF_INPUT.sub(b"", response.content)
+            wall_cache.page_set(name, versions, response.content, timeout=wall_cache.POST_PAGE_TIMEOUT)
+            return response
         post = selectors.post_for_page(pk)
         if post is None:
             raise Http404
-        get_token(request)
+        get_token(request)  # the CSRF cookie for the view beacon
         return render(request, self.template_name, self.context(request, post))
+
+
+def csrf_cookie(request):
+    """204 that sets the CSRF cookie: pages served from the cache carry none (static JS asks)."""
+    get_token(request)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PostSeenView(View):

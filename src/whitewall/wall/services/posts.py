@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from whitewall.config.policy import get_policy
 from whitewall.wall import ratelimit
-from whitewall.wall.cache import bump_wall_version
+from whitewall.wall.cache import bump_post_version
 from whitewall.wall.images import clean_image
 from whitewall.wall.models import Comment, Post, PostImage, PostLike, PostViewDay, Topic
 from whitewall.wall.visitor import Visitor
@@ -59,8 +59,8 @@ def _screen_all(*texts: str) -> tuple[str, list[Screened]]:
     return action, results
 
 
-def _on_commit_bump() -> None:
-    transaction.on_commit(bump_wall_version)
+def _on_commit_bump_post(pk: int) -> None:
+    transaction.on_commit(lambda: bump_post_version(pk))
 
 
 # --- rate limits ------------------------------------------------------------------------------------
@@ -328,6 +328,7 @@ def comment_submit(*, actor: Visitor, post: Post, body: str, is_anonymous: bool 
         comment.save()
         if comment.status == Comment.Status.PUBLISHED:
             Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+            _on_commit_bump_post(post.pk)
     _record_rate(actor, "comment")
     return comment
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from whitewall.config.policy import get_policy
 from whitewall.wall import ratelimit
-from whitewall.wall.cache import bump_wall_version
+from whitewall.wall.cache import bump_post_version, bump_wall_version
 from whitewall.wall.models import Comment, Post, Report
 from whitewall.wall.visitor import Visitor
 
@@ -76,7 +76,11 @@ def report_submit(
             locked = model.objects.select_for_update().get(pk=target.pk)
             if locked.hidden_at is None and locked.report_score >= Decimal(str(policy.report_hide_threshold)):
                 model.objects.filter(pk=target.pk).update(hidden_at=now)
-                transaction.on_commit(bump_wall_version)
+                if comment is not None:
+                    post_pk = comment.post_id
+                    transaction.on_commit(lambda: bump_post_version(post_pk))
+                else:
+                    transaction.on_commit(bump_wall_version)
     except IntegrityError:
         raise ValidationError(_("You have already reported this.")) from None
     ratelimit.record("report", actor.rate_ident, DAY)

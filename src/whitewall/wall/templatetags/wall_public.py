@@ -13,4 +13,4 @@ def post_body(post):
     """A submission's plain text with line breaks; a staff post's rich text, sanitised again on output."""
     if post.source == "staff" and post.body_html:
         return mark_safe(nh3.clean(post.body_html))  # noqa: S308 - nh3 output is safe HTML
-    return linebreaks(post.body, autoescape=True)
+    return mark_safe(linebreaks(post.body, autoescape=True))  # noqa: S308 - escaped by linebreaks

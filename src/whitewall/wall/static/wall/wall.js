@@ -1,4 +1,6 @@
-/* The public wall's behaviour: view beacon, share link, CSRF for pages served from cache. */
+/* The public wall's behaviour: CSRF cookie on demand, view beacon, share link.
+   Pages served from the cache carry no CSRF token: the token comes from the CSRF cookie, which
+   /csrf/ sets when the visitor has none yet. */
 (function () {
   "use strict";
 
@@ -9,13 +11,17 @@
   function csrfToken() {
     return readCookie(document.body.getAttribute("data-csrf-cookie") || "whitewall_csrf");
   }
-
-  // Cached pages carry no CSRF token: POST forms take it from the cookie when they are sent.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form || (form.method || "").toLowerCase() !== "post") return;
-    var token = csrfToken();
-    if (!token) return;
+  var pending = null;
+  function ensureToken() {
+    if (csrfToken() || !window.fetch) return Promise.resolve(csrfToken());
+    if (!pending) {
+      var meta = document.querySelector('meta[name="ww-csrf-url"]');
+      pending = fetch(meta ? meta.content : "/csrf/", { credentials: "same-origin", cache: "no-store" })
+        .then(function () { return csrfToken(); }, function () { return null; });
+    }
+    return pending;
+  }
+  function setToken(form, token) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     if (!input) {
       input = document.createElement("input");
@@ -24,18 +30,37 @@
       form.appendChild(input);
     }
     input.value = token;
+  }
+
+  // A page with something to send fetches the cookie at once, so htmx requests find it.
+  var needsToken = document.querySelector("form[method=post], form[method=POST], [data-seen-url]");
+  var ready = needsToken ? ensureToken() : Promise.resolve(csrfToken());
+
+  // POST forms carry the token from the cookie (asking for one first when there is none).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("hx-post")) return;  // htmx sends it as a header
+    var token = csrfToken();
+    if (token) { setToken(form, token); return; }
+    event.preventDefault();
+    ensureToken().then(function (fresh) {
+      if (fresh) setToken(form, fresh);
+      form.submit();
+    });
   }, true);
 
   // Count the view once the page is shown (the server deduplicates per visitor).
   var post = document.querySelector("[data-seen-url]");
   if (post && window.fetch) {
-    var token = csrfToken();
-    fetch(post.getAttribute("data-seen-url"), {
-      method: "POST",
-      credentials: "same-origin",
-      keepalive: true,
-      headers: token ? { "X-CSRFToken": token } : {}
-    }).catch(function () {});
+    ready.then(function (token) {
+      fetch(post.getAttribute("data-seen-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: true,
+        headers: token ? { "X-CSRFToken": token } : {}
+      }).catch(function () {});
+    });
   }
 
   // Copy the share link.
