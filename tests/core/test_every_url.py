@@ -132,6 +132,7 @@ def _objects():
             "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
             "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
             **_wall_objects(user),
+            **_word_objects(),
         },
     }
 
@@ -157,6 +158,20 @@ def _wall_objects(user) -> dict:
         "api:wall-review-comment-": comment.pk,
         "api:wall-report-": report.pk,
         "api:wall-feedback-": feedback.pk,
+    }
+
+
+def _word_objects():
+    word_list = baker.make("wall.WordList", name="every-url", action="block")
+    word = baker.make("wall.Word", word_list=word_list, term="传销")
+    term = baker.make("wall.WhitelistTerm", term="传销举报热线")
+    return {
+        "wall:wordlist_": word_list.pk,
+        "wall:word_": word.pk,
+        "wall:whitelistterm_": term.pk,
+        "api:wall-wordlist-": word_list.pk,
+        "api:wall-word-": word.pk,
+        "api:wall-whitelistterm-": term.pk,
     }
 
 

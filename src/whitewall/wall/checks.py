@@ -193,10 +193,8 @@ def review_in_place() -> Component:
 
 def screening_in_place() -> Component:
     """1.3.1's screening part, from the sensitive-word module when it is installed."""
-    try:
-        from whitewall.wall.checks_words import sensitive_word_screening
-    except ImportError:
-        return Component("screening", Status.NOT_BUILT, _("Screening: not built yet."), {})
+    from whitewall.wall.checks_words import sensitive_word_screening
+
     result = sensitive_word_screening()
     if result.status == Status.RED:
         return Component("screening", Status.RED, result.explanation, result.figures)

@@ -1,7 +1,9 @@
-"""The wall's console pages, mounted at /console/wall/ under the ``wall`` namespace."""
+"""The wall's console pages, mounted at ``console/wall/`` under the ``wall`` namespace (URL names
+``wall:<model>_<action>`` as everywhere). Each part of the wall adds its own URL module here."""
 
 from django.urls import path
 
+from whitewall.wall import urls_words
 from whitewall.wall import views_review as review
 
 app_name = "wall"
@@ -35,4 +37,5 @@ urlpatterns = [
         review.TakedownRequestDecideView.as_view(),
         name="takedown_decide",
     ),
+    *urls_words.urlpatterns,
 ]

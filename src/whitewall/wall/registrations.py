@@ -2,6 +2,7 @@
 
 
 def register() -> None:
-    from whitewall.wall import registrations_review
+    from whitewall.wall import registrations_review, registrations_words
 
+    registrations_words.register()
     registrations_review.register()
