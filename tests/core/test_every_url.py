@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
+from django.utils import timezone
 from model_bakery import baker
 
 from whitewall.accounts.models import Department, ObjectPermission, Position, StaffProfile, User
@@ -80,6 +81,23 @@ def all_routes() -> list[Route]:
     return routes
 
 
+def _wall_plan_objects(user) -> dict:
+    topic = baker.make("wall.Topic", name="every-url", slug="every-url")
+    item = baker.make("wall.PlanItem", title="x", topic=topic, owner=user, slot=timezone.now())
+    staff_post = baker.make("wall.Post", topic=topic, body="x", source="staff", status="draft")
+    scheduled = baker.make(
+        "wall.Post", topic=topic, body="y", status="scheduled", scheduled_for=timezone.now()
+    )
+    return {
+        "wall:planitem_": item.pk,
+        "wall:staffpost_": staff_post.pk,
+        "wall:post_move": scheduled.pk,
+        "api:wall-planitem-": item.pk,
+        "api:wall-staffpost-": staff_post.pk,
+        "api:wall-schedule-": scheduled.pk,
+    }
+
+
 def _objects():
     """One object of every model a URL can point at, made by factories."""
     department = Department.objects.get(code="operations")
@@ -122,6 +140,8 @@ def _objects():
                 start=datetime.date.today(),
                 end=datetime.date.today(),
             ).pk,
+            # The wall's publishing plan: a plan item, a staff post, and a scheduled post to move.
+            **_wall_plan_objects(user),
             "accounts:apitoken_": apitoken_create(actor=user, name="target's", scope="write", days=5)[0].pk,
             # The REST API: /api/v1/<app>/<resource>/<pk>/ (route names "api:<app>-<model>-…").
             "api:accounts-user-": user.pk,

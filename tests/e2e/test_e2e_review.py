@@ -45,7 +45,7 @@ def test_reviewer_approves_one_submission_and_rejects_another_with_a_reason(open
     page.wait_for_load_state("load")
     assert path_of(page.url) == QUEUE
     approved = Post.objects.get(title="期末复习小组")
-    assert approved.status == "approved" and approved.reviewed_by.username == "reviewer"
+    assert approved.status == "scheduled" and approved.reviewed_by.username == "reviewer"
 
     open_item(page, "兼职刷单日结")
     form = page.locator('[data-testid="reject-form"]')

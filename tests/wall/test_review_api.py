@@ -75,7 +75,7 @@ def test_approve_reject_and_send_back_through_the_api(wall: Wall, api):
     first, second, third = wall.post(), wall.post(), wall.post()
     client = api(wall.reviewer)
     response = _post(client, reverse("api:wall-review-post-approve", kwargs={"pk": first.pk}))
-    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert response.status_code == 200 and response.json()["status"] == "scheduled"
     response = _post(
         client, reverse("api:wall-review-post-reject", kwargs={"pk": second.pk}), {"reason": "nope"}
     )

@@ -83,12 +83,20 @@ def test_reports_handled_in_time(wall):
     assert reports_handled_in_time().status == Status.RED
 
 
-def test_check_2_3_2_is_never_green_while_the_calendar_part_is_missing(wall):
+def test_check_2_3_2_combines_review_deadlines_and_the_calendar(wall):
+    from whitewall.wall.models import PlanItem
+
     _published(wall)
     result = run_check("2.3.2")
-    assert result.status == Status.AMBER
-    assert "Calendar: not built yet" in result.explanation
-    assert result.figures["reviewed_posts"] == 1
+    assert result.status == Status.RED  # nothing planned for the coming days
+    assert result.figures["reviewed_posts"] == 1 and result.figures["filled_days"] == 0
+    today = timezone.localdate()
+    for offset in range(20):
+        day = today + datetime.timedelta(days=offset)
+        slot = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+        PlanItem.objects.create(title=f"计划 {offset}", topic=wall.topic, owner=wall.manager, slot=slot)
+    result = run_check("2.3.2")
+    assert result.status == Status.GREEN, result.explanation
     _published(wall, reviewed=False)
     assert run_check("2.3.2").status == Status.RED
 

@@ -22,14 +22,12 @@ def _events(obj):
     return AuditEvent.objects.filter(object_type="wall.post", object_id=str(obj.pk), action="update")
 
 
-def test_post_approve_puts_the_post_in_the_staging_queue_and_records_the_reviewer(
-    wall, django_capture_on_commit_callbacks
-):
+def test_post_approve_stages_the_post_and_records_the_reviewer(wall, django_capture_on_commit_callbacks):
     post = wall.post()
     with django_capture_on_commit_callbacks(execute=True):
         review.post_approve(actor=wall.reviewer, post=post)
     post.refresh_from_db()
-    assert post.status == Post.Status.APPROVED
+    assert post.status == Post.Status.SCHEDULED and post.scheduled_for is not None  # staged at once
     assert post.reviewed_by == wall.reviewer
     assert post.reviewed_at is not None
     assert post.locked_by is None
@@ -125,7 +123,7 @@ def test_review_lock_expires(wall):
     Post.objects.filter(pk=post.pk).update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
     review.post_approve(actor=wall.reviewer2, post=post)
     post.refresh_from_db()
-    assert post.status == Post.Status.APPROVED and post.reviewed_by == wall.reviewer2
+    assert post.status == Post.Status.SCHEDULED and post.reviewed_by == wall.reviewer2
 
 
 def test_review_lock_release_lets_another_reviewer_in(wall):
@@ -148,7 +146,7 @@ def test_post_approve_in_a_second_review_topic_goes_through_the_approval_engine(
         approval_decide(actor=wall.reviewer, request=request, decision="approve")
     approval_decide(actor=wall.reviewer2, request=request, decision="approve")
     post.refresh_from_db()
-    assert post.status == Post.Status.APPROVED
+    assert post.status == Post.Status.SCHEDULED
     assert post.reviewed_by == wall.reviewer
 
 
@@ -194,7 +192,7 @@ def test_review_bulk_decides_each_and_reports_refusals(wall):
     outcome = review.review_bulk(actor=wall.reviewer, items=[free, held], decision="approve")
     assert outcome.done == [free]
     assert [item for item, _reason in outcome.refused] == [held]
-    assert Post.objects.get(pk=free.pk).status == "approved"
+    assert Post.objects.get(pk=free.pk).status == "scheduled"
     assert Post.objects.get(pk=held.pk).status == "pending"
 
 

@@ -85,7 +85,7 @@ def test_approve_through_the_page(wall):
     response = client.post(reverse("wall:review_post_decide", kwargs={"pk": post.pk, "action": "approve"}))
     assert response.status_code == 302
     post.refresh_from_db()
-    assert post.status == "approved" and post.reviewed_by == wall.reviewer
+    assert post.status == "scheduled" and post.reviewed_by == wall.reviewer
 
 
 def test_reject_without_a_reason_is_refused_naming_the_field(wall):
@@ -162,7 +162,7 @@ def test_bulk_approve_and_reject(wall):
         reverse("wall:review_bulk"), {"item": items, "decision": "approve", "reason": "", "note": ""}
     )
     assert response.status_code == 302
-    assert [Post.objects.get(pk=p.pk).status for p in posts] == ["approved", "approved", "pending"]
+    assert [Post.objects.get(pk=p.pk).status for p in posts] == ["scheduled", "scheduled", "pending"]
     assert Comment.objects.get(pk=comment.pk).status == "published"
     client.post(
         reverse("wall:review_bulk"), {"item": [f"post:{posts[2].pk}"], "decision": "reject", "reason": ""}
@@ -185,7 +185,7 @@ def test_bulk_skips_items_outside_the_scope(wall):
     client.post(
         reverse("wall:review_bulk"), {"item": [f"post:{post.pk}", f"post:{other.pk}"], "decision": "approve"}
     )
-    assert Post.objects.get(pk=post.pk).status == "approved"
+    assert Post.objects.get(pk=post.pk).status == "scheduled"
     assert Post.objects.get(pk=other.pk).status == "pending"
 
 

@@ -3,8 +3,7 @@
 2.3.2 combines four components over the last ``WINDOW_DAYS`` days: every published post was
 reviewed (100%), complaints answered within ``complaint_response_hours``, reports handled within
 ``report_response_hours`` (both against ``response_on_time_target_percent``), and the publishing
-calendar filled for the coming period (the publishing module's part; a placeholder until it is
-here). 1.3.1 needs screening in place and review in place.
+calendar filled for the coming period (the publishing module's ``checks_plan.calendar_status``). 1.3.1 needs screening in place and review in place.
 
 Each component is a ``Component`` so that the lead (or another module) can combine them.
 """
@@ -155,13 +154,11 @@ def reports_handled_in_time() -> Component:
 
 
 def calendar_filled() -> Component:
-    """Placeholder for the publishing module's calendar check (the lead combines the two)."""
-    return Component(
-        "calendar",
-        Status.NOT_BUILT,
-        _("Calendar: not built yet (the publishing plan is checked by the publishing module)."),
-        {},
-    )
+    """The publishing plan's part: the calendar is filled for the coming period."""
+    from whitewall.wall.checks_plan import calendar_status
+
+    result = calendar_status(as_of())
+    return Component("calendar", result.status, result.explanation, result.figures)
 
 
 def review_in_place() -> Component:

@@ -3,7 +3,8 @@
 
 from django.urls import path
 
-from whitewall.wall import urls_words
+from whitewall.core.urls_helpers import crud_paths
+from whitewall.wall import urls_words, views_analytics, views_plan
 from whitewall.wall import views_review as review
 
 app_name = "wall"
@@ -38,4 +39,28 @@ urlpatterns = [
         name="takedown_decide",
     ),
     *urls_words.urlpatterns,
+    # Publishing plan (plan engineer's area).
+    path("plan/", views_plan.PlanCalendarView.as_view(), name="plan"),
+    *crud_paths(
+        "plan/items",
+        "planitem",
+        list=views_plan.PlanItemListView,
+        detail=views_plan.PlanItemDetailView,
+        add=views_plan.PlanItemEditView,
+        edit=views_plan.PlanItemEditView,
+        delete=views_plan.PlanItemDeleteView,
+    ),
+    path("plan/items/<int:pk>/move/", views_plan.PlanItemMoveView.as_view(), name="planitem_move"),
+    path("plan/posts/<int:pk>/move/", views_plan.PostMoveView.as_view(), name="post_move"),
+    *crud_paths(
+        "staff-posts",
+        "staffpost",
+        list=views_plan.StaffPostListView,
+        detail=views_plan.StaffPostDetailView,
+        add=views_plan.StaffPostEditView,
+        edit=views_plan.StaffPostEditView,
+        delete=views_plan.StaffPostDeleteView,
+    ),
+    path("staff-posts/<int:pk>/submit/", views_plan.StaffPostSubmitView.as_view(), name="staffpost_submit"),
+    path("analytics/", views_analytics.AnalyticsView.as_view(), name="analytics"),
 ]

@@ -2,7 +2,8 @@
 
 
 def register() -> None:
-    from whitewall.wall import registrations_review, registrations_words
+    from whitewall.wall import registrations_plan, registrations_review, registrations_words
 
     registrations_words.register()
     registrations_review.register()
+    registrations_plan.register()
