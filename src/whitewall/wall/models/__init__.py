@@ -2,5 +2,5 @@
 
 from .posts import *  # noqa: F403
 from .review import *  # noqa: F403
-from .words import *  # noqa: F403
 from .staff import *  # noqa: F403
+from .words import *  # noqa: F403
