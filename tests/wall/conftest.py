@@ -1,4 +1,5 @@
-"""Media in a temporary folder; people, topics, posts, comments, reports and feedback for the wall's tests."""
+"""People, topics, posts, comments, reports and feedback for the wall's tests (publishing, plan,
+analytics, and content operations: the ``wall`` fixture)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,65 @@ from django.utils import timezone
 from whitewall.accounts.models import User
 from whitewall.config.policy import Policy
 from whitewall.core.encryption import blind_index
+from whitewall.wall.models import Post, Topic
 
 _numbers = itertools.count(1)
 
 
+def make_user(username, *, roles=(), staff=True) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.com", is_staff=staff, full_name=username.title()
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def future_day(days: int = 10) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="校园生活", slug="campus-life")
+
+
+@pytest.fixture
+def make_post(topic):
+    def make(status=Post.Status.APPROVED, **fields):
+        fields.setdefault("body", f"测试内容 {next(_numbers)}")
+        fields.setdefault("topic", topic)
+        return Post.objects.create(status=status, **fields)
+
+    return make
+
+
+@pytest.fixture
+def wall_policy(monkeypatch):
+    """Override keys of the [wall] policy section for one test."""
+
+    def apply(**wall):
+        policy = Policy.model_validate({"wall": wall})
+        from whitewall.config import policy as policy_module
+
+        monkeypatch.setattr(policy_module, "get_policy", lambda: policy)
+        from whitewall.wall import slots
+
+        monkeypatch.setattr(slots, "get_policy", lambda: policy)
+        from whitewall.wall import calendar, checks_plan
+
+        monkeypatch.setattr(checks_plan, "get_policy", lambda: policy)
+        monkeypatch.setattr(calendar, "get_policy", lambda: policy)
+        return policy
+
+    return apply
+
+
+# --- content operations ------------------------------------------------------------------------
 def make_staff(username, *roles) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@example.com", is_staff=True, full_name=username.title()
@@ -116,60 +172,3 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def wall(db):
     return Wall()
-
-
-def make_user(username, *, roles=(), staff=True) -> User:
-    user = User.objects.create_user(
-        username=username, email=f"{username}@example.com", is_staff=staff, full_name=username.title()
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-def future_day(days: int = 10) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-@pytest.fixture
-def topic(db):
-    from whitewall.wall.models import Topic
-
-    return Topic.objects.create(name="校园生活", slug="campus-life")
-
-
-@pytest.fixture
-def make_post(topic):
-    def make(status="approved", **fields):
-        fields.setdefault("body", f"测试内容 {next(_numbers)}")
-        fields.setdefault("topic", topic)
-        from whitewall.wall.models import Post
-
-        return Post.objects.create(status=status, **fields)
-
-    return make
-
-
-@pytest.fixture
-def wall_policy(monkeypatch):
-    """Override keys of the [wall] policy section for one test."""
-
-    def apply(**wall):
-        policy = Policy.model_validate({"wall": wall})
-        from whitewall.config import policy as policy_module
-
-        monkeypatch.setattr(policy_module, "get_policy", lambda: policy)
-        from whitewall.wall import slots
-
-        monkeypatch.setattr(slots, "get_policy", lambda: policy)
-        from whitewall.wall import calendar, checks_plan
-
-        monkeypatch.setattr(checks_plan, "get_policy", lambda: policy)
-        monkeypatch.setattr(calendar, "get_policy", lambda: policy)
-        return policy
-
-    return apply

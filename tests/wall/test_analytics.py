@@ -178,8 +178,9 @@ def test_excel_export_holds_the_same_figures(client, fixture, analyst):
     )
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     book = load_workbook(io.BytesIO(response.content))
-    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
-    assert summary["Views"] == 170 and summary["Likes"] == 5 and summary["Comments"] == 3
+    # Rows: from, to, views, likes, comments, engagement rate, ... (labels are translated).
+    summary = [row[1] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert summary[:6] == ["2026-03-02", "2026-03-03", 170, 5, 3, round(8 / 170, 4)]
     daily = list(book.worksheets[1].iter_rows(values_only=True))
     assert daily[1][:2] == ("2026-03-02", 100)
     top = list(book.worksheets[2].iter_rows(values_only=True))

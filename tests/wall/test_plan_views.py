@@ -167,7 +167,8 @@ def test_move_refused_by_the_slot_rules_says_why_and_changes_nothing(client_as, 
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 422
-    assert "minutes apart" in " ".join(response.json()["errors"])
+    errors = " ".join(response.json()["errors"])
+    assert "60" in errors and f"{ahead(4).isoformat()} 10:00" in errors  # the gap rule, naming the other post
     post.refresh_from_db()
     assert post.scheduled_for == local(ahead(2), 10, 30)
     form = client.post(reverse("wall:post_move", args=[post.pk]), {"when": f"{ahead(4).isoformat()}T23:30"})

@@ -73,4 +73,4 @@ def test_two_reviewers_deciding_the_same_item_give_one_decision(wall):
         post.refresh_from_db()
         winner = next(name for name, v in outcomes.items() if v == "ok")
         assert post.reviewed_by.username == winner
-        assert post.status == ("approved" if winner == "reviewer1" else "rejected")
+        assert post.status == ("scheduled" if winner == "reviewer1" else "rejected")

@@ -22,14 +22,12 @@ def _events(obj):
     return AuditEvent.objects.filter(object_type="wall.post", object_id=str(obj.pk), action="update")
 
 
-def test_post_approve_puts_the_post_in_the_staging_queue_and_records_the_reviewer(
-    wall, django_capture_on_commit_callbacks
-):
+def test_post_approve_stages_the_post_and_records_the_reviewer(wall, django_capture_on_commit_callbacks):
     post = wall.post()
     with django_capture_on_commit_callbacks(execute=True):
         review.post_approve(actor=wall.reviewer, post=post)
     post.refresh_from_db()
-    assert post.status == Post.Status.SCHEDULED
+    assert post.status == Post.Status.SCHEDULED and post.scheduled_for is not None  # staged at once
     assert post.reviewed_by == wall.reviewer
     assert post.reviewed_at is not None
     assert post.locked_by is None

@@ -3,8 +3,7 @@
 2.3.2 combines four components over the last ``WINDOW_DAYS`` days: every published post was
 reviewed (100%), complaints answered within ``complaint_response_hours``, reports handled within
 ``report_response_hours`` (both against ``response_on_time_target_percent``), and the publishing
-calendar filled for the coming period (the publishing module's part; a placeholder until it is
-here). 1.3.1 needs screening in place and review in place.
+calendar filled for the coming period (the publishing module's ``checks_plan.calendar_status``). 1.3.1 needs screening in place and review in place.
 
 Each component is a ``Component`` so that the lead (or another module) can combine them.
 """
@@ -155,7 +154,7 @@ def reports_handled_in_time() -> Component:
 
 
 def calendar_filled() -> Component:
-    """The publishing plan is filled for the coming period (``checks_plan.calendar_status``)."""
+    """The publishing plan's part: the calendar is filled for the coming period."""
     from whitewall.wall.checks_plan import calendar_status
 
     result = calendar_status(as_of())
@@ -191,10 +190,8 @@ def review_in_place() -> Component:
 
 def screening_in_place() -> Component:
     """1.3.1's screening part, from the sensitive-word module when it is installed."""
-    try:
-        from whitewall.wall.checks_words import sensitive_word_screening
-    except ImportError:
-        return Component("screening", Status.NOT_BUILT, _("Screening: not built yet."), {})
+    from whitewall.wall.checks_words import sensitive_word_screening
+
     result = sensitive_word_screening()
     if result.status == Status.RED:
         return Component("screening", Status.RED, result.explanation, result.figures)

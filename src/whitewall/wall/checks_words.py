@@ -3,8 +3,8 @@
 The clause asks for compliance review of content: moderation (the review queue) and sensitive-word
 screening. This check proves only the screening part, so it is never green on its own: amber when
 screening is in place (at least one active list with words) while content moderation is not
-built, red when nothing is screened. The registered 1.3.1 check (``wall.checks.legality``) combines
-it with the review part.
+built, red when nothing is screened. The clause's check is registered in ``wall/checks.py``,
+which combines this part with review in place.
 """
 
 from __future__ import annotations

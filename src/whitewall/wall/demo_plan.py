@@ -115,7 +115,7 @@ def seed_plan() -> str:
     # Engagement for analytics, only when nobody else seeded any.
     past = 0
     if not PostViewDay.objects.exists():
-        viewers = list(User.objects.filter(is_staff=False)[:20]) or [operator, marketing]
+        viewers = list(User.objects.filter(is_active=True).order_by("pk")[:20]) or [operator, marketing]
         for i, title in enumerate(PAST_TITLES):
             day = today - datetime.timedelta(days=3 + i * 3)
             published = _local(day, rng.choice([8, 9, 12, 18, 20, 21]), rng.randint(0, 50))
@@ -134,10 +134,15 @@ def seed_plan() -> str:
                 rows.append(PostViewDay(post=post, day=day + datetime.timedelta(days=d), views=n))
             PostViewDay.objects.bulk_create(rows)
             likers = viewers[: rng.randint(1, len(viewers))]
-            PostLike.objects.bulk_create([PostLike(post=post, user=u) for u in likers])
+            likes = PostLike.objects.bulk_create([PostLike(post=post, user=u) for u in likers])
+            for like in likes:  # liked over the days after publication, not all at seeding time
+                when = published + datetime.timedelta(hours=rng.randint(1, 72))
+                PostLike.objects.filter(pk=like.pk).update(created=min(when, timezone.now()))
             comments = [Comment(post=post, body=rng.choice(["支持！", "很有用，谢谢分享", "希望多办几次"]), status="published",
                                 author=rng.choice(viewers), published_at=published) for _ in range(rng.randint(0, 4))]  # fmt: skip
-            Comment.objects.bulk_create(comments)
+            for comment in Comment.objects.bulk_create(comments):
+                when = min(published + datetime.timedelta(hours=rng.randint(1, 48)), timezone.now())
+                Comment.objects.filter(pk=comment.pk).update(created=when, published_at=when)
             Post.objects.filter(pk=post.pk).update(
                 view_count=views, like_count=len(likers), comment_count=len(comments)
             )

@@ -11,10 +11,17 @@ from whitewall.wall.models import Feedback, Report
 
 class ReportFilterSet(BaseFilterSet):
     search_fields = ("detail", "resolution_note", "post__body", "comment__body")
-    status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("status"))
-    reason = django_filters.ChoiceFilter(choices=Report.Reason.choices, label=_("reason"))
+    status = django_filters.ChoiceFilter(
+        choices=Report.Status.choices, empty_label=_("Any"), label=_("status")
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=Report.Reason.choices, empty_label=_("Any"), label=_("reason")
+    )
     kind = django_filters.ChoiceFilter(
-        choices=(("post", _("post")), ("comment", _("comment"))), method="by_kind", label=_("reported item")
+        choices=(("post", _("post")), ("comment", _("comment"))),
+        method="by_kind",
+        empty_label=_("Any"),
+        label=_("reported item"),
     )
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("overdue"))
 
@@ -36,9 +43,13 @@ class ReportFilterSet(BaseFilterSet):
 
 class FeedbackFilterSet(BaseFilterSet):
     search_fields = ("subject", "body", "reply")
-    kind = django_filters.ChoiceFilter(choices=Feedback.Kind.choices, label=_("kind"))
-    status = django_filters.ChoiceFilter(choices=Feedback.Status.choices, label=_("status"))
-    resolution = django_filters.ChoiceFilter(choices=Feedback.Resolution.choices, label=_("resolution"))
+    kind = django_filters.ChoiceFilter(choices=Feedback.Kind.choices, empty_label=_("Any"), label=_("kind"))
+    status = django_filters.ChoiceFilter(
+        choices=Feedback.Status.choices, empty_label=_("Any"), label=_("status")
+    )
+    resolution = django_filters.ChoiceFilter(
+        choices=Feedback.Resolution.choices, empty_label=_("Any"), label=_("resolution")
+    )
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("overdue"))
 
     class Meta:

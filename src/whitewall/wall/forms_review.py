@@ -56,7 +56,7 @@ class NoteForm(StyledForm):
 
 class BulkReviewForm(StyledForm):
     decision = forms.ChoiceField(
-        label=_("decision"), choices=(("approve", _("Approve")), ("reject", _("Reject")))
+        label=_("review decision"), choices=(("approve", _("Approve")), ("reject", _("Reject")))
     )
     reason = forms.ChoiceField(
         label=_("rejection reason"), required=False, choices=[("", "—"), *RejectReason.choices]

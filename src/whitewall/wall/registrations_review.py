@@ -13,6 +13,7 @@ from whitewall.core.demo import register_seeder
 from whitewall.core.navigation import MenuItem, register_menu
 from whitewall.core.permissions import permission_constraints
 from whitewall.notifications.registry import EMAIL, INAPP, register_kind
+from whitewall.wall.screening import word_lists_changed
 
 
 def _pending_reviews(user) -> int:
@@ -169,9 +170,5 @@ def register() -> None:
 
     register_seeder("wall_review", seed_review, weight=60)
 
-    try:
-        from whitewall.wall.screening import word_lists_changed
-    except ImportError:  # screening not installed: nothing to rescreen for
-        pass
-    else:
-        word_lists_changed.connect(tasks_review.on_word_lists_changed, dispatch_uid="wall.rescreen")
+    # A changed word list screens published content again, in a background job.
+    word_lists_changed.connect(tasks_review.on_word_lists_changed, dispatch_uid="wall.rescreen")

@@ -102,13 +102,12 @@ def my_page_url() -> str:
     return reverse("my_page")
 
 
-def _stage(post: Post) -> None:
-    """Hand an approved post to the publishing service (it assigns the slot), when it exists."""
-    try:
-        from whitewall.wall.services.publishing import post_stage
-    except ImportError:  # the staging job picks approved posts up
-        return
-    post_stage(post=post)
+def _stage(post: Post, actor=None) -> None:
+    """Hand an approved post to the publishing service, which gives it the next free slot."""
+    from whitewall.wall.services.publishing import post_stage
+
+    with acting_as(actor):
+        post_stage(post=post, actor=actor)
 
 
 def _lock_free(actor, now) -> Q:
@@ -216,9 +215,9 @@ def _submit_second_review(actor, post: Post) -> None:
         raise
 
 
-def _approved(post: Post) -> None:
+def _approved(post: Post, actor=None) -> None:
     """The post passed review: into the staging queue, and its author hears about it."""
-    _stage(post)
+    _stage(post, actor)
     notify_later(
         author_of(post),
         kind="wall.review_decided",
@@ -245,7 +244,7 @@ def post_approve(*, actor, post: Post) -> Post:
             return post
         post.status = Post.Status.APPROVED
         post.save(update_fields=[*fields, "status", "reject_reason", "reject_note"])
-    _approved(post)
+    _approved(post, actor)
     return post
 
 

@@ -34,14 +34,16 @@
       { name: labels.likes, type: "line", data: data.daily.map(function (d) { return d.likes; }) },
       { name: labels.comments, type: "line", data: data.daily.map(function (d) { return d.comments; }) },
       { name: labels.engagement, type: "line", yAxisIndex: 1, symbol: "none", lineStyle: { type: "dashed" },
+        tooltip: { valueFormatter: function (v) { return v === null ? "–" : (v * 100).toFixed(1) + "%"; } },
         data: data.daily.map(function (d) { return d.engagement_rate; }) }
     ]
   }, data.daily.some(function (d) { return d.views || d.likes || d.comments; }));
 
   mount("analytics-topics", {
     tooltip: { trigger: "item", renderMode: "richText" },
+    legend: { bottom: 0, type: "scroll" },
     series: [{
-      name: labels.views, type: "pie", radius: ["35%", "70%"],
+      name: labels.views, type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], label: { show: false },
       data: data.topics.map(function (t) { return { name: t.topic, value: t.views }; })
     }]
   }, data.topics.some(function (t) { return t.views; }));
@@ -59,10 +61,13 @@
         return labels.weekdays[p.value[1]] + " " + p.value[0] + ":00\n" + labels.engagement + ": " + p.value[2] + "%\n" + labels.posts + ": " + p.value[3];
       }
     },
-    grid: { left: 48, right: 16, top: 10, bottom: 60 },
+    grid: { left: 48, right: 16, top: 10, bottom: 80 },
     xAxis: { type: "category", data: hours, splitArea: { show: true } },
     yAxis: { type: "category", data: labels.weekdays, splitArea: { show: true } },
-    visualMap: { min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
+    visualMap: {
+      min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160,
+      formatter: function (v) { return Math.round(v * 10) / 10 + "%"; }
+    },
     series: [{ type: "heatmap", data: cells, label: { show: false } }]
   }, cells.length > 0);
 
