@@ -299,3 +299,16 @@ def test_the_job_is_registered_every_minute():
 
     spec = get_periodic("wall.publish_due")
     assert spec is not None and spec.cron.startswith("* *")
+
+
+def test_publish_due_bumps_the_wall_cache_once_per_run(make_post, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    for minutes in (1, 2, 3):
+        make_post(status=Post.Status.SCHEDULED, scheduled_for=now - datetime.timedelta(minutes=minutes))
+    before = wall_cache.wall_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publishing.publish_due(now=now)["published"] == 3
+    assert wall_cache.wall_version() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish_due(now=now)
+    assert wall_cache.wall_version() == before + 1  # nothing changed, nothing to invalidate
