@@ -8,7 +8,7 @@ from whitewall.wall import views_analytics, views_plan
 app_name = "wall"
 
 urlpatterns = [
-    # Publishing plan (plan engineer's area).
+    # The publishing plan, staff posts and analytics.
     path("plan/", views_plan.PlanCalendarView.as_view(), name="plan"),
     *crud_paths(
         "plan/items",
