@@ -9,7 +9,9 @@ at their slot. Pure reads: the services in ``services.publishing`` take the lock
 
 from __future__ import annotations
 
+import bisect
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -136,7 +138,8 @@ def next_free_slot(
     rules = rules or SlotRules.from_policy()
     candidate = _ceil_minute(after or timezone.now())
     day = timezone.localtime(candidate).date()
-    taken: list[tuple[datetime.datetime, int]] = []
+    moments: list[datetime.datetime] = []
+    per_day: Counter = Counter()
     loaded_until = None  # the local day up to which (exclusive) ``taken`` is complete
     for _i in range(MAX_DAYS_AHEAD):
         if loaded_until is None or day >= loaded_until:
@@ -144,11 +147,14 @@ def next_free_slot(
             chunk_start = local_day_bounds(day)[0] - rules.gap - datetime.timedelta(days=1)
             chunk_end = local_day_bounds(loaded_until)[0] + rules.gap + datetime.timedelta(days=1)
             taken = taken_times(chunk_start, chunk_end, exclude_pk=exclude_pk)
+            moments = [t for t, _pk in taken]
+            per_day = Counter(timezone.localtime(t).date() for t in moments)
         window_start, window_end = publishing_window(day, rules)
-        day_start, day_end = local_day_bounds(day)
         moment = max(candidate, window_start)
-        if moment < window_end and sum(1 for t, _pk in taken if day_start <= t < day_end) < rules.daily_cap:
-            near = [t for t, _pk in taken if window_start - rules.gap < t < window_end + rules.gap]
+        if moment < window_end and per_day[day] < rules.daily_cap:
+            low = bisect.bisect_right(moments, window_start - rules.gap)
+            high = bisect.bisect_left(moments, window_end + rules.gap)
+            near = moments[low:high]
             # Walk forward past every post closer than the gap; the list is sorted.
             moved = True
             while moved and moment < window_end:
