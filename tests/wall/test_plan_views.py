@@ -275,3 +275,31 @@ def test_calendar_query_count_does_not_grow_with_items(
         )
     with django_assert_max_num_queries(25):
         assert client.get(reverse("wall:plan")).status_code == 200
+
+
+def test_dashboard_card_counts_todays_slots_and_overdue_posts(client_as, operator, topic):
+    now = timezone.now()
+    start = local(timezone.localdate(), 0)
+    Post.objects.create(
+        topic=topic,
+        body="今天",
+        status=Post.Status.PUBLISHED,
+        published_at=max(start, now - datetime.timedelta(minutes=1)),
+    )
+    Post.objects.create(
+        topic=topic, body="逾期", status=Post.Status.SCHEDULED, scheduled_for=now - datetime.timedelta(days=2)
+    )
+    Post.objects.create(topic=topic, body="待排", status=Post.Status.APPROVED)
+    html = client_as(operator).get("/console/").content.decode()
+    assert "Publishing today" in html or "今日发布" in html
+    from django.test import RequestFactory
+
+    from whitewall.wall.registrations_plan import _today_card
+
+    request = RequestFactory().get("/console/")
+    request.user = operator
+    card = _today_card(request)
+    figures = [figure[1] for figure in card["figures"]]
+    assert figures == [1, 1, 1] and card["warning"] is True
+    request.user = make_user("hr2", "hr_officer")
+    assert _today_card(request) is None

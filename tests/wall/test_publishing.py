@@ -299,3 +299,29 @@ def test_the_job_is_registered_every_minute():
 
     spec = get_periodic("wall.publish_due")
     assert spec is not None and spec.cron.startswith("* *")
+
+
+def test_publish_due_bumps_the_wall_cache_once_per_run(make_post, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    for minutes in (1, 2, 3):
+        make_post(status=Post.Status.SCHEDULED, scheduled_for=now - datetime.timedelta(minutes=minutes))
+    before = wall_cache.wall_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publishing.publish_due(now=now)["published"] == 3
+    assert wall_cache.wall_version() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish_due(now=now)
+    assert wall_cache.wall_version() == before + 1  # nothing changed, nothing to invalidate
+
+
+def test_next_free_slot_looks_ahead_a_month_per_query(wall_policy, make_post, django_assert_max_num_queries):
+    wall_policy(slot_min_gap_minutes=60, daily_cap=1, publish_start_hour=8, publish_end_hour=22)
+    first = day_ahead(1)
+    Post.objects.bulk_create(
+        Post(topic=make_post().topic, body=f"满 {i}", status=Post.Status.SCHEDULED,
+             scheduled_for=local(first + datetime.timedelta(days=i), 12))
+        for i in range(45)
+    )  # fmt: skip
+    with django_assert_max_num_queries(2):
+        found = slots.next_free_slot(local(first, 7))
+    assert found == local(first + datetime.timedelta(days=45), 8)

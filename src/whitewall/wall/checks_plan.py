@@ -1,6 +1,6 @@
 """Part of clause 2.3.2: "the calendar is filled for the coming period".
 
-``calendar_status()`` is one component of the 2.3.2 check (the lead combines it with the review
+``calendar_status()`` is one component of the 2.3.2 check (combined with the review
 checks); it registers nothing itself. Each of the next ``plan_horizon_days`` local days must hold at
 least ``plan_min_items_per_day`` planned pieces: plan items that are not cancelled, or posts already
 scheduled there without a plan item.

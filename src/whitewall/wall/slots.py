@@ -9,7 +9,9 @@ at their slot. Pure reads: the services in ``services.publishing`` take the lock
 
 from __future__ import annotations
 
+import bisect
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -22,6 +24,7 @@ from whitewall.wall.models import Post
 # The statuses that hold a slot, and the moment each holds it at.
 TAKING_SLOTS = (Post.Status.SCHEDULED, Post.Status.PUBLISHED)
 MAX_DAYS_AHEAD = 366
+CHUNK_DAYS = 31  # days of taken slots read per query when looking ahead
 
 
 @dataclass(frozen=True)
@@ -129,30 +132,38 @@ def next_free_slot(
 ) -> datetime.datetime:
     """The first valid slot at or after ``after`` (default now), to the minute.
 
-    Reads one local day at a time (one query per day looked at). Raises ``ValueError`` when no
-    slot is free within a year, which only a policy with no room at all can cause.
+    Reads the taken slots a month at a time (one query per month looked at). Raises
+    ``ValueError`` when no slot is free within a year, which only a policy with no room can cause.
     """
     rules = rules or SlotRules.from_policy()
     candidate = _ceil_minute(after or timezone.now())
     day = timezone.localtime(candidate).date()
+    moments: list[datetime.datetime] = []
+    per_day: Counter = Counter()
+    loaded_until = None  # the local day up to which (exclusive) ``taken`` is complete
     for _i in range(MAX_DAYS_AHEAD):
+        if loaded_until is None or day >= loaded_until:
+            loaded_until = day + datetime.timedelta(days=CHUNK_DAYS)
+            chunk_start = local_day_bounds(day)[0] - rules.gap - datetime.timedelta(days=1)
+            chunk_end = local_day_bounds(loaded_until)[0] + rules.gap + datetime.timedelta(days=1)
+            taken = taken_times(chunk_start, chunk_end, exclude_pk=exclude_pk)
+            moments = [t for t, _pk in taken]
+            per_day = Counter(timezone.localtime(t).date() for t in moments)
         window_start, window_end = publishing_window(day, rules)
-        day_start, day_end = local_day_bounds(day)
         moment = max(candidate, window_start)
-        if moment < window_end:
-            taken = taken_times(
-                min(day_start, window_start - rules.gap), window_end + rules.gap, exclude_pk=exclude_pk
-            )
-            if sum(1 for t, _pk in taken if day_start <= t < day_end) < rules.daily_cap:
-                # Walk forward past every post closer than the gap; the list is sorted.
-                moved = True
-                while moved and moment < window_end:
-                    moved = False
-                    for t, _pk in taken:
-                        if abs(t - moment) < rules.gap:
-                            moment = _ceil_minute(t + rules.gap)
-                            moved = True
-                if moment < window_end:
-                    return moment
+        if moment < window_end and per_day[day] < rules.daily_cap:
+            low = bisect.bisect_right(moments, window_start - rules.gap)
+            high = bisect.bisect_left(moments, window_end + rules.gap)
+            near = moments[low:high]
+            # Walk forward past every post closer than the gap; the list is sorted.
+            moved = True
+            while moved and moment < window_end:
+                moved = False
+                for t in near:
+                    if abs(t - moment) < rules.gap:
+                        moment = _ceil_minute(t + rules.gap)
+                        moved = True
+            if moment < window_end:
+                return moment
         day += datetime.timedelta(days=1)
     raise ValueError("no free publishing slot within a year")

@@ -186,12 +186,13 @@ def _notify_published(post: Post) -> None:
     )
 
 
-def _publish_locked(current: Post, now: datetime.datetime) -> Post:
+def _publish_locked(current: Post, now: datetime.datetime, *, bump: bool = True) -> Post:
     current.status = Post.Status.PUBLISHED
     current.published_at = now
     current.save(update_fields=["status", "published_at", "updated"])
     _sync_plan_item(current, PlanItem.Status.PUBLISHED)
-    transaction.on_commit(_bump_cache)
+    if bump:
+        transaction.on_commit(_bump_cache)
     _notify_published(current)
     return current
 
@@ -252,7 +253,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
     time finds it taken or already done: every due post is published exactly once.
     """
     now = now or timezone.now()
-    published = expired = 0
+    published = expired = hidden = 0
     due = list(
         Post.objects.filter(status=Post.Status.SCHEDULED, scheduled_for__lte=now)
         .order_by("scheduled_for", "pk")
@@ -263,7 +264,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
             current = _claim(pk, [Post.Status.SCHEDULED], scheduled_for__lte=now)
             if current is None:
                 continue
-            _publish_locked(current, now)
+            _publish_locked(current, now, bump=False)
             published += 1
     ending = list(Post.objects.filter(status__in=EXPIRABLE, expires_at__lte=now).values_list("pk", flat=True))
     for pk in ending:
@@ -274,8 +275,9 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
             was_public = current.status == Post.Status.PUBLISHED
             current.status = Post.Status.EXPIRED
             current.save(update_fields=["status", "updated"])
-            if was_public:
-                transaction.on_commit(_bump_cache)
             expired += 1
+            hidden += int(was_public)
+    if published or hidden:
+        transaction.on_commit(_bump_cache)  # once per run (at once outside a transaction)
     staged = stage_waiting()
     return {"published": published, "expired": expired, "staged": staged}

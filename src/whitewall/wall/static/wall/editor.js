@@ -23,6 +23,22 @@
         ]
       }
     });
+    // The header picker's labels come from the page (translated), read by Quill's CSS as data-label.
+    var names = document.getElementById("editor-labels");
+    if (names) {
+      holder.parentNode.querySelectorAll(".ql-picker.ql-header .ql-picker-item, .ql-picker.ql-header .ql-picker-label").forEach(function (node) {
+        var value = node.getAttribute("data-value");
+        var label = value === "2" ? names.getAttribute("data-h2") : value === "3" ? names.getAttribute("data-h3") : names.getAttribute("data-normal");
+        if (node.classList.contains("ql-picker-label")) label = names.getAttribute("data-normal");
+        node.setAttribute("data-label", label);
+      });
+      quill.on("editor-change", function () {
+        var current = holder.parentNode.querySelector(".ql-picker.ql-header .ql-picker-label");
+        if (!current) return;
+        var value = current.getAttribute("data-value");
+        current.setAttribute("data-label", value === "2" ? names.getAttribute("data-h2") : value === "3" ? names.getAttribute("data-h3") : names.getAttribute("data-normal"));
+      });
+    }
     if (source.value) {
       quill.clipboard.dangerouslyPasteHTML(source.value);
     }
