@@ -131,8 +131,16 @@ def _objects():
             "api:accounts-role-": Group.objects.get(name="operator").pk,
             "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
             "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
+            **_finance_objects(department, user),
         },
     }
+
+
+def _finance_objects(department, user) -> dict:
+    """Projects and finance: one of each, through the services that make them in real use."""
+    from whitewall.finance.testing import every_url_objects
+
+    return every_url_objects(department, user)
 
 
 def _approval_request(user):

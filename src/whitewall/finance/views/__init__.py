@@ -1,0 +1,1 @@
+from whitewall.finance.views.budgets import *  # noqa: F401,F403
