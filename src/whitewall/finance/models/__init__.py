@@ -19,3 +19,14 @@ from whitewall.finance.models.budgets import (  # noqa: F401
     money_field,
     spread,
 )
+from whitewall.finance.models.claims import (  # noqa: F401
+    COMMITTED_STATES,
+    EDITABLE,
+    Claim,
+    ClaimEvent,
+    ClaimLine,
+    ClaimStatus,
+    Payment,
+    Receipt,
+    invoice_key,
+)

@@ -10,3 +10,4 @@ from whitewall.finance.control import (  # noqa: F401
     budget_release,
 )
 from whitewall.finance.services.budgets import *  # noqa: F401,F403
+from whitewall.finance.services.claims import *  # noqa: F401,F403,E402
