@@ -124,6 +124,14 @@ def register() -> None:
     register_search(Claim, ("number", "purpose"), gettext_lazy("Reimbursement claims"))
     register_search(Budget, ("department__name", "category__name"), gettext_lazy("Budgets"))
 
+    from whitewall.core.api.registry import register_api
+    from whitewall.finance import api
+
+    register_api("finance/budgets", api.BudgetViewSet)
+    register_api("finance/lines", api.BudgetLineViewSet)
+    register_api("finance/adjustments", api.BudgetAdjustmentViewSet)
+    register_api("finance/claims", api.ClaimViewSet)
+
     from whitewall.finance.demo import seed_finance
 
     register_seeder("finance", seed_finance, weight=30)

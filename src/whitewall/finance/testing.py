@@ -77,4 +77,8 @@ def every_url_objects(department, user) -> dict:
         "finance:claimline_": line.pk,
         "finance:claim_": claim.pk,
         "finance:receipt_": receipt.pk,
+        "api:finance-budgetline-": line.pk,
+        "api:finance-budgetadjustment-": adjustment.pk,
+        "api:finance-budget-": budget.pk,
+        "api:finance-claim-": claim.pk,
     }
