@@ -86,3 +86,30 @@ def use_flows(monkeypatch):
 @pytest.fixture
 def staff(db):
     return make_staff
+
+
+# The engine's tests exercise tiers, modes and conditions on a fixed three-tier flow, whatever chain
+# the organisation's policy file declares for reimbursements (finance's own tests cover that one).
+ENGINE_TEST_FLOW = {
+    "process": "finance.reimbursement",
+    "tiers": [
+        {"name": "Department head", "reviewers": [{"relation": "department_head"}]},
+        {"name": "Finance audit", "reviewers": [{"role": "finance_officer"}]},
+        {
+            "name": "Executive (above 5,000)",
+            "reviewers": [{"role": "executive"}],
+            "conditions": [{"field": "amount", "op": ">", "value": 5000}],
+        },
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def _engine_test_flow(monkeypatch):
+    from whitewall.config.policy import Flow, get_policy
+
+    policy = get_policy()
+    fixed = Flow.model_validate(ENGINE_TEST_FLOW)
+    flows = tuple(fixed if flow.process == fixed.process else flow for flow in policy.approvals.flows)
+    patched = policy.model_copy(update={"approvals": policy.approvals.model_copy(update={"flows": flows})})
+    monkeypatch.setattr("whitewall.approvals.services.get_policy", lambda: patched)

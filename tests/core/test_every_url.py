@@ -180,6 +180,7 @@ def _objects():
             **_word_objects(),
             **_wall_objects(user),
             **_review_objects(user),
+            **_finance_objects(department, user),
         },
     }
 
@@ -242,6 +243,11 @@ def _review_objects(user) -> dict:
         "api:wall-report-": report.pk,
         "api:wall-feedback-": feedback.pk,
     }
+def _finance_objects(department, user) -> dict:
+    """Projects and finance: one of each, through the services that make them in real use."""
+    from whitewall.finance.testing import every_url_objects
+
+    return every_url_objects(department, user)
 
 
 def _approval_request(user):

@@ -61,6 +61,10 @@ class Approvable:
         return getattr(self, "owner", None)
 
     # --- callbacks, inside the deciding transaction ---------------------------------------------
+    def on_deciding(self, request, decision: str, actor) -> None:
+        """Before a decision is recorded at any step; raise ValidationError to refuse it
+        (e.g. a budget that no longer covers the document)."""
+
     def on_submitted(self, request) -> None:
         pass
 

@@ -440,6 +440,7 @@ def approval_decide(*, actor, request: ApprovalRequest, decision: str, comment: 
         raise PermissionDenied(_("You cannot decide on your own request."))
     task = _task_for(actor, request)
     document = _document(request)
+    document.on_deciding(request, decision, actor)
     task.status = DECISION_STATUS[decision]
     task.decision = decision
     task.comment = comment

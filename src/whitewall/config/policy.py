@@ -262,6 +262,67 @@ class ApiPolicy(_Section):
     anonymous_rate_per_minute: int = Field(30, ge=1)
 
 
+# --- finance: budget control, reimbursement standards, receipts --------------------------------
+ControlAction = Literal["stop", "warn", "ignore"]
+
+
+class BudgetControl(_Section):
+    """What happens when spending would exceed the remaining budget of a line."""
+
+    # Against the remaining annual budget, and against the budget accumulated up to the month.
+    annual: ControlAction = "stop"
+    monthly: ControlAction = "warn"
+
+
+class ReimbursementStandard(_Section):
+    """A standard (报销标准) for one category, for some grades (empty = every grade)."""
+
+    category: str = Field(pattern=r"^[a-z0-9_-]+$")
+    grades: tuple[str, ...] = Field(strict=False, default=())
+    # What may be claimed under this category (shown in the claim form).
+    scope: str = ""
+    # Caps in yuan (0 = no cap): one line, the lines of one day, all lines of one claim.
+    per_item_cap: int | float = Field(0, ge=0)
+    per_day_cap: int | float = Field(0, ge=0)
+    per_claim_cap: int | float = Field(0, ge=0)
+
+
+class FinancePolicy(_Section):
+    # Control per budget category code; categories not listed use default_control.
+    default_control: BudgetControl = BudgetControl()
+    control: dict[str, BudgetControl] = Field(strict=False, default_factory=dict)
+    # The role that may override a "stop", giving a reason (audited).
+    override_role: str = "executive"
+    # Categories whose claim lines need at least one receipt file.
+    receipt_required_categories: tuple[str, ...] = Field(
+        strict=False, default=("equipment", "operating", "marketing", "training", "travel")
+    )
+    # Largest receipt file accepted, in kilobytes; accepted types are PDF, JPEG and PNG (by content).
+    receipt_max_kb: int = Field(5120, ge=10, le=102400)
+    standards: tuple[ReimbursementStandard, ...] = Field(strict=False, default=())
+
+    @model_validator(mode="after")
+    def _known_role(self):
+        if self.override_role not in ROLE_CODES:
+            raise ValueError(f"unknown role {self.override_role!r}; known: {', '.join(ROLE_CODES)}")
+        return self
+
+    def control_for(self, category_code: str) -> BudgetControl:
+        return self.control.get(category_code, self.default_control)
+
+    def standard_for(self, category_code: str, grade: str) -> ReimbursementStandard | None:
+        """The standard of a category for a grade: a grade-specific one first, then the general one."""
+        general = None
+        for standard in self.standards:
+            if standard.category != category_code:
+                continue
+            if grade and grade in standard.grades:
+                return standard
+            if not standard.grades and general is None:
+                general = standard
+        return general
+
+
 class Policy(_Section):
     auth: AuthPolicy = AuthPolicy()
     audit: AuditPolicy = AuditPolicy()
@@ -271,6 +332,7 @@ class Policy(_Section):
     regulation: RegulationPolicy = RegulationPolicy()
     api: ApiPolicy = ApiPolicy()
     wall: WallPolicy = WallPolicy()
+    finance: FinancePolicy = FinancePolicy()
 
 
 # Which clauses each section serves (shown on the console's policy page).
@@ -283,6 +345,7 @@ SECTION_CLAUSES: dict[str, tuple[str, ...]] = {
     "regulation": ("1.1", "1.3.2", "1.3.3", "4.1.1"),
     "api": ("4.1.1",),
     "wall": ("1.3.1", "2.3.2"),
+    "finance": ("5.1.2", "5.2.2", "5.2.3"),
 }
 
 

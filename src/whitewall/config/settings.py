@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "whitewall.notifications",
     "whitewall.regulation",
     "whitewall.wall",
+    "whitewall.projects",
+    "whitewall.finance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("console/notifications/", include("whitewall.notifications.urls", namespace="notifications")),
     path("console/regulation/", include("whitewall.regulation.urls", namespace="regulation")),
     path("console/wall/", include("whitewall.wall.console_urls", namespace="wall")),
+    path("console/projects/", include("whitewall.projects.urls", namespace="projects")),
+    path("console/finance/", include("whitewall.finance.urls", namespace="finance")),
     path("api/", include("whitewall.config.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -38,3 +38,11 @@ def add_class(field, css: str):
     if field.errors:
         classes.append("is-invalid")
     return field.as_widget(attrs={"class": " ".join(c for c in classes if c)})
+
+
+@register.filter
+def money(value) -> str:
+    """``{{ amount|money }}`` → ¥1,234.56."""
+    from whitewall.core.money import format_money
+
+    return format_money(value)
