@@ -19,3 +19,17 @@ from whitewall.finance.models.budgets import (  # noqa: F401
     money_field,
     spread,
 )
+from whitewall.finance.models.costs import (  # noqa: F401,E402
+    CostReport,
+    CostReportStatus,
+    SavingMeasure,
+    SavingStatus,
+)
+from whitewall.finance.models.purchases import (  # noqa: F401,E402
+    EDITABLE,
+    HOLDING,
+    PURCHASE_LINE_KEY,
+    PurchaseItem,
+    PurchaseRequest,
+    PurchaseStatus,
+)

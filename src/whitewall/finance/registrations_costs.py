@@ -1,0 +1,101 @@
+"""What purchases, cost analysis, cost reports and saving measures add to the platform registries."""
+
+from django.utils.translation import gettext_lazy
+
+from whitewall.accounts.roles import ALL, READ, register_grants
+from whitewall.core.api.registry import register_api
+from whitewall.core.demo import register_seeder
+from whitewall.core.navigation import MenuItem, register_menu
+from whitewall.core.search import register_search
+
+# Every staff role may request purchases for their own department (and manage their own requests).
+STAFF_ROLES = (
+    "system_admin",
+    "operations_manager",
+    "operator",
+    "content_reviewer",
+    "tech_support",
+    "marketing",
+    "hr_officer",
+    "security_officer",
+    "department_head",
+    "executive",
+)
+
+
+def register() -> None:
+    from whitewall.finance import api_costs, checks_costs, tasks_costs  # noqa: F401  (they register themselves)
+    from whitewall.finance.models import PurchaseRequest, SavingMeasure
+
+    register_grants(
+        "finance.purchaserequest",
+        dict.fromkeys(STAFF_ROLES, ALL),
+        constraints={role: {"requester": "$user", "department": "$department"} for role in STAFF_ROLES},
+    )
+    register_grants(
+        "finance.purchaserequest",
+        {"finance_officer": (*ALL, "manage"), "executive": READ, "auditor": READ, "department_head": READ},
+        constraints={"department_head": {"department": "$department"}},
+    )
+    register_grants(
+        "finance.costreport",
+        {"finance_officer": ALL, "executive": READ, "auditor": READ, "department_head": READ},
+        constraints={"department_head": {"status": "published"}},
+    )
+    register_grants(
+        "finance.savingmeasure",
+        {"finance_officer": ALL, "executive": READ, "auditor": READ, "department_head": READ},
+        constraints={"department_head": {"department": "$department"}},
+    )
+
+    register_menu(
+        "finance",
+        gettext_lazy("Finance"),
+        "cash-coin",
+        weight=50,
+        items=[
+            MenuItem(
+                gettext_lazy("Purchase requests"),
+                "finance:purchaserequest_list",
+                "finance.view_purchaserequest",
+                "cart",
+            ),
+            MenuItem(
+                gettext_lazy("Cost analysis"), "finance:analysis", "finance.view_budgetline", "graph-up"
+            ),
+            MenuItem(
+                gettext_lazy("Cost reports"),
+                "finance:costreport_list",
+                "finance.view_costreport",
+                "file-earmark-bar-graph",
+            ),
+            MenuItem(
+                gettext_lazy("Saving measures"),
+                "finance:savingmeasure_list",
+                "finance.view_savingmeasure",
+                "piggy-bank",
+            ),
+        ],
+    )
+    register_search(
+        PurchaseRequest, ("title", "supplier", "order_reference"), gettext_lazy("Purchase requests")
+    )
+    register_search(SavingMeasure, ("title",), gettext_lazy("Saving measures"))
+
+    from whitewall.notifications.registry import register_kind
+
+    register_kind(
+        "finance.cost_report_published",
+        gettext_lazy("Monthly cost report published"),
+        default_channels=("inapp", "email"),
+        description=gettext_lazy("The finance officer published last month's cost analysis."),
+    )
+
+    register_api("finance/purchases", api_costs.PurchaseRequestViewSet)
+    register_api("finance/cost-reports", api_costs.CostReportViewSet)
+    register_api("finance/saving-measures", api_costs.SavingMeasureViewSet)
+    register_api("finance/analysis", api_costs.CostAnalysisViewSet, basename="finance-analysis")
+
+    from whitewall.finance.demo_costs import seed_costs
+
+    register_seeder("finance-costs", seed_costs, weight=31)
