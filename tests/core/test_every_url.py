@@ -132,6 +132,7 @@ def _objects():
             "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
             "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
             **_finance_objects(department, user),
+            **_finance_costs_objects(department, user),
         },
     }
 
@@ -139,6 +140,13 @@ def _objects():
 def _finance_objects(department, user) -> dict:
     """Projects and finance: one of each, through the services that make them in real use."""
     from whitewall.finance.testing import every_url_objects
+
+    return every_url_objects(department, user)
+
+
+def _finance_costs_objects(department, user) -> dict:
+    """Purchases, cost reports and saving measures: one of each."""
+    from whitewall.finance.testing_costs import every_url_objects
 
     return every_url_objects(department, user)
 

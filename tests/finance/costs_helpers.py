@@ -13,7 +13,9 @@ def items(*rows):
     return [{"description": d, "quantity": str(q), "unit_price": str(p)} for d, q, p in rows]
 
 
-def draft(org, *, category="equipment", rows=(("笔记本电脑", 2, 3000),), on=None, requester=None, department=None):
+def draft(
+    org, *, category="equipment", rows=(("笔记本电脑", 2, 3000),), on=None, requester=None, department=None
+):
     requester = requester or org.applicant
     return services.purchase_save(
         actor=requester,

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _line(org, category="equipment"):
-    return BudgetLine.objects.get(fiscal_year=org.year, department=org.department, category=org.category(category))
+    return BudgetLine.objects.get(
+        fiscal_year=org.year, department=org.department, category=org.category(category)
+    )
 
 
 # --- purchase_save ---------------------------------------------------------------------------------
@@ -127,7 +129,10 @@ def test_rejection_releases_the_budget(org):
     request.refresh_from_db()
     assert request.status == PurchaseStatus.REJECTED
     assert _line(org).committed == 0
-    assert Commitment.objects.get(object_id=request.pk, content_type__model="purchaserequest").status == "released"
+    assert (
+        Commitment.objects.get(object_id=request.pk, content_type__model="purchaserequest").status
+        == "released"
+    )
 
 
 def test_withdrawal_releases_and_a_resubmission_commits_again(org):
@@ -137,7 +142,9 @@ def test_withdrawal_releases_and_a_resubmission_commits_again(org):
     approval_withdraw(actor=org.applicant, request=approval)
     request.refresh_from_db()
     assert request.status == PurchaseStatus.WITHDRAWN and _line(org).committed == 0
-    request = services.purchase_save(actor=org.applicant, request=request, items=items(("笔记本电脑", 1, 3000)))
+    request = services.purchase_save(
+        actor=org.applicant, request=request, items=items(("笔记本电脑", 1, 3000))
+    )
     services.purchase_submit(actor=org.applicant, request=request)
     assert _line(org).committed == Decimal("3000.00")
 
@@ -187,14 +194,18 @@ def _approved(org, amount="50000"):
 def test_purchase_order_and_receive_turn_the_commitment_into_actual(org):
     request = _approved(org)
     with pytest.raises(ValidationError) as error:
-        services.purchase_order(actor=org.finance, request=request, supplier="", order_reference="", ordered_on=None)
+        services.purchase_order(
+            actor=org.finance, request=request, supplier="", order_reference="", ordered_on=None
+        )
     assert {"supplier", "order_reference"} <= set(error.value.message_dict)
     services.purchase_order(
         actor=org.finance, request=request, supplier="华信科技", order_reference="PO-1", ordered_on=org.today
     )
     request.refresh_from_db()
     assert request.status == PurchaseStatus.ORDERED and request.supplier == "华信科技"
-    services.purchase_receive(actor=org.finance, request=request, received_on=org.today, received_amount="5800")
+    services.purchase_receive(
+        actor=org.finance, request=request, received_on=org.today, received_amount="5800"
+    )
     request.refresh_from_db()
     line = _line(org)
     assert request.status == PurchaseStatus.RECEIVED and request.received_amount == Decimal("5800.00")
@@ -205,9 +216,13 @@ def test_purchase_order_and_receive_turn_the_commitment_into_actual(org):
 
 def test_purchase_receive_refuses_more_than_approved(org):
     request = _approved(org)
-    services.purchase_order(actor=org.finance, request=request, supplier="A", order_reference="B", ordered_on=None)
+    services.purchase_order(
+        actor=org.finance, request=request, supplier="A", order_reference="B", ordered_on=None
+    )
     with pytest.raises(ValidationError) as error:
-        services.purchase_receive(actor=org.finance, request=request, received_on=None, received_amount="6000.01")
+        services.purchase_receive(
+            actor=org.finance, request=request, received_on=None, received_amount="6000.01"
+        )
     assert "received_amount" in error.value.message_dict
     with pytest.raises(ValidationError):
         services.purchase_receive(actor=org.finance, request=request, received_on=None, received_amount="abc")
@@ -217,7 +232,9 @@ def test_purchase_receive_refuses_more_than_approved(org):
 def test_purchase_order_and_receive_need_the_finance_officer(org):
     request = _approved(org)
     with pytest.raises(PermissionDenied):
-        services.purchase_order(actor=org.applicant, request=request, supplier="A", order_reference="B", ordered_on=None)
+        services.purchase_order(
+            actor=org.applicant, request=request, supplier="A", order_reference="B", ordered_on=None
+        )
 
 
 # --- who sees what ---------------------------------------------------------------------------------
@@ -227,7 +244,10 @@ def test_grants_requester_own_head_department_finance_all(org):
     other = draft(org, requester=org.colleague)
     visible = set(PurchaseRequest.objects.restrict(org.applicant, "view").values_list("pk", flat=True))
     assert visible == {own.pk}
-    assert set(PurchaseRequest.objects.restrict(org.head, "view").values_list("pk", flat=True)) == {own.pk, other.pk}
+    assert set(PurchaseRequest.objects.restrict(org.head, "view").values_list("pk", flat=True)) == {
+        own.pk,
+        other.pk,
+    }
     assert PurchaseRequest.objects.restrict(org.head, "change").filter(pk=own.pk).count() == 0
     assert PurchaseRequest.objects.restrict(org.finance, "change").count() == 2
     assert PurchaseRequest.objects.restrict(org.auditor, "view").count() == 2

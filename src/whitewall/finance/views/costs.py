@@ -188,7 +188,6 @@ class SavingMeasureListView(ObjectListView):
     model = SavingMeasure
     filterset_class = filtersets_costs.SavingMeasureFilterSet
     default_ordering = ("-start_date", "-id")
-    allow_bulk_delete = False
 
     @property
     def columns(self):
