@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-finance
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'
@@ -53,6 +53,9 @@ screenshots: $(VENV)/.installed-test
 # Audit trail: appends/s (SQLite, PostgreSQL when reachable), verification/s, raw SHA-256 rate.
 bench-audit: $(VENV)/.installed
 	$(BIN)/python bench/audit_bench.py
+
+bench-finance: $(VENV)/.installed
+	$(BIN)/python bench/finance_bench.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +14,12 @@ from whitewall.finance.models import (
     BudgetAdjustment,
     BudgetLine,
     BudgetStatus,
+    Claim,
+    ClaimLine,
+    ClaimStatus,
     Commitment,
     FiscalYear,
+    Receipt,
 )
 from whitewall.regulation.checks import CheckResult, Status, clause_check
 
@@ -124,5 +128,113 @@ def every_adjustment_is_approved() -> CheckResult:
         _("All %(count)d applied budget adjustments went through the approval chain.")
         % {"count": len(applied)},
         url,
+        figures,
+    )
+
+
+def _claims_url(query: str = "") -> str:
+    return reverse("finance:claim_list") + query
+
+
+def _approved_claim_ids() -> set[int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from whitewall.approvals.models import ApprovalRequest
+
+    return set(
+        ApprovalRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(Claim),
+            process=Claim.approval_process,
+            status=RequestStatus.APPROVED,
+        ).values_list("object_id", flat=True)
+    )
+
+
+@clause_check("5.2.1")
+def no_claim_paid_without_approval() -> CheckResult:
+    paid = set(Claim.objects.filter(status=ClaimStatus.PAID).values_list("pk", flat=True))
+    without = paid - _approved_claim_ids()
+    figures = {"paid": len(paid), "paid_without_approval": len(without)}
+    if without:
+        return CheckResult(
+            Status.RED,
+            _("%(count)d paid claims have no approved approval request.") % {"count": len(without)},
+            _claims_url("?status=paid"),
+            figures,
+        )
+    if not paid:
+        return CheckResult(Status.AMBER, _("No claim has been paid yet."), _claims_url(), figures)
+    return CheckResult(
+        Status.GREEN,
+        _("All %(count)d paid claims went through submission, approval and payment.") % {"count": len(paid)},
+        _claims_url("?status=paid"),
+        figures,
+    )
+
+
+@clause_check("5.2.2")
+def no_claim_over_standard_without_exception_approval() -> CheckResult:
+    approved = _approved_claim_ids()
+    over = Claim.objects.filter(
+        exceeds_standard=True, status__in=[ClaimStatus.FINANCE_AUDIT, ClaimStatus.APPROVED, ClaimStatus.PAID]
+    )
+    over_ids = set(over.values_list("pk", flat=True))
+    without_reason = set(
+        ClaimLine.objects.filter(claim__in=over, exceeds_standard=True, exception_reason="").values_list(
+            "claim_id", flat=True
+        )
+    )
+    unapproved = (over_ids - approved) | without_reason
+    figures = {"over_standard": len(over_ids), "without_exception_approval": len(unapproved)}
+    if unapproved:
+        return CheckResult(
+            Status.RED,
+            _("%(count)d claims exceed a standard without an approved exception.")
+            % {"count": len(unapproved)},
+            _claims_url(),
+            figures,
+        )
+    return CheckResult(
+        Status.GREEN,
+        _(
+            "Standards per category and grade are in force; %(count)d claims over a standard all carry an "
+            "exception reason approved through the extra tier."
+        )
+        % {"count": len(over_ids)},
+        _claims_url(),
+        figures,
+    )
+
+
+@clause_check("5.2.3")
+def finance_audit_catches_duplicates() -> CheckResult:
+    paid = Claim.objects.filter(status=ClaimStatus.PAID)
+    unaudited = paid.filter(audited_by__isnull=True).count()
+    live = Receipt.objects.exclude(line__claim__status__in=[ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN])
+    duplicate_hashes = (
+        live.values("sha256")
+        .annotate(claims=Count("line__claim", distinct=True))
+        .filter(claims__gt=1)
+        .count()
+    )
+    figures = {"paid": paid.count(), "paid_unaudited": unaudited, "duplicate_receipts": duplicate_hashes}
+    if unaudited or duplicate_hashes:
+        return CheckResult(
+            Status.RED,
+            _(
+                "%(unaudited)d paid claims were not audited; %(dups)d receipt files appear in more than one live claim."
+            )
+            % {"unaudited": unaudited, "dups": duplicate_hashes},
+            _claims_url(),
+            figures,
+        )
+    if not figures["paid"]:
+        return CheckResult(
+            Status.AMBER, _("No claim has been paid yet, so none has been audited."), _claims_url(), figures
+        )
+    return CheckResult(
+        Status.GREEN,
+        _("Every paid claim was audited by finance; no receipt file is claimed twice.") % {},
+        _claims_url("?status=paid"),
         figures,
     )

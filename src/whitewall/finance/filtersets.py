@@ -12,6 +12,8 @@ from whitewall.finance.models import (
     BudgetCategory,
     BudgetLine,
     BudgetStatus,
+    Claim,
+    ClaimStatus,
     Commitment,
     CommitmentStatus,
     FiscalYear,
@@ -91,3 +93,25 @@ class ActualEntryFilterSet(BaseFilterSet):
     class Meta:
         model = ActualEntry
         fields = ("q", "department", "category")
+
+
+class ClaimFilterSet(BaseFilterSet):
+    search_fields = ("number", "purpose", "applicant__full_name", "lines__invoice_number")
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("status"))
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("department"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("my claims"))
+
+    class Meta:
+        model = Claim
+        fields = ("q", "status", "department", "mine")
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(applicant=user) if value else queryset.exclude(applicant=user)
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()

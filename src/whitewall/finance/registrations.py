@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
+from whitewall.accounts.registrations import EVERY_STAFF_ROLE
 from whitewall.accounts.roles import ALL, READ, register_grants
 from whitewall.core.demo import register_seeder
 from whitewall.core.navigation import MenuItem, register_menu
@@ -12,7 +13,7 @@ LEDGER_READERS = {"finance_officer": ALL, "executive": READ, "auditor": READ}
 
 
 def register() -> None:
-    from whitewall.finance.models import Budget, BudgetCategory
+    from whitewall.finance.models import Budget, BudgetCategory, Claim
 
     for model in ("finance.fiscalyear", "finance.budgetcategory"):
         register_grants(model, {**LEDGER_READERS, "department_head": READ})
@@ -50,12 +51,39 @@ def register() -> None:
         constraints={"department_head": {"department": "$department"}},
     )
 
+    # Claims: every staff member files and follows their own; department heads read their
+    # department's; finance officers audit, pay and may file in another person's name.
+    own = [{"applicant": "$user"}, {"created_by": "$user"}]
+    staff = dict.fromkeys(EVERY_STAFF_ROLE, ("view", "add", "change", "delete"))
+    register_grants(
+        "finance.claim",
+        {**staff, "department_head": ("view", "add", "change", "delete")},
+        constraints=dict.fromkeys([*EVERY_STAFF_ROLE, "department_head"], own),
+    )
+    register_grants(
+        "finance.claim",
+        {
+            "finance_officer": ("view", "audit", "pay", "file_for_others"),
+            "executive": READ,
+            "auditor": READ,
+            "department_head": READ,
+        },
+        constraints={"department_head": {"department": "$department"}},
+    )
+
     register_menu(
         "finance",
         gettext_lazy("Finance"),
         "cash-coin",
         weight=50,
         items=[
+            MenuItem(
+                gettext_lazy("Reimbursement claims"),
+                "finance:claim_list",
+                "finance.view_claim",
+                "receipt-cutoff",
+            ),
+            MenuItem(gettext_lazy("Pay claims"), "finance:claim_pay", "finance.pay_claim", "cash-stack"),
             MenuItem(gettext_lazy("Budgets"), "finance:budget_list", "finance.view_budget", "journal-text"),
             MenuItem(
                 gettext_lazy("Budget lines"),
@@ -93,7 +121,16 @@ def register() -> None:
         ],
     )
     register_search(BudgetCategory, ("name", "code"), gettext_lazy("Budget categories"))
+    register_search(Claim, ("number", "purpose"), gettext_lazy("Reimbursement claims"))
     register_search(Budget, ("department__name", "category__name"), gettext_lazy("Budgets"))
+
+    from whitewall.core.api.registry import register_api
+    from whitewall.finance import api
+
+    register_api("finance/budgets", api.BudgetViewSet)
+    register_api("finance/lines", api.BudgetLineViewSet)
+    register_api("finance/adjustments", api.BudgetAdjustmentViewSet)
+    register_api("finance/claims", api.ClaimViewSet)
 
     from whitewall.finance.demo import seed_finance
 

@@ -14,7 +14,10 @@ from whitewall.finance.models import (
     BudgetAdjustment,
     BudgetCategory,
     BudgetStatus,
+    Claim,
+    ClaimLine,
     FiscalYear,
+    Receipt,
 )
 
 
@@ -50,6 +53,18 @@ def every_url_objects(department, user) -> dict:
     project = apps.get_model("projects", "Project").objects.create(
         code="target-project", name="target", owner=user
     )
+    claim = Claim.objects.create(number="BX-TARGET", applicant=user, department=department, purpose="target")
+    line = ClaimLine.objects.create(
+        claim=claim, category=travel, date=datetime.date(2035, 1, 2), amount=Decimal("10"), description="x"
+    )
+    receipt = Receipt.objects.create(
+        line=line,
+        file="finance/receipts/none.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
     return {
         "projects:project_": project.pk,
         "finance:fiscalyear_": year.pk,
@@ -59,4 +74,11 @@ def every_url_objects(department, user) -> dict:
         "finance:budget_": budget.pk,
         "finance:commitment_": commitment.pk,
         "finance:actualentry_": entry.pk,
+        "finance:claimline_": line.pk,
+        "finance:claim_": claim.pk,
+        "finance:receipt_": receipt.pk,
+        "api:finance-budgetline-": line.pk,
+        "api:finance-budgetadjustment-": adjustment.pk,
+        "api:finance-budget-": budget.pk,
+        "api:finance-claim-": claim.pk,
     }

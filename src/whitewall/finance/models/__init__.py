@@ -19,6 +19,17 @@ from whitewall.finance.models.budgets import (  # noqa: F401
     money_field,
     spread,
 )
+from whitewall.finance.models.claims import (  # noqa: F401
+    COMMITTED_STATES,
+    EDITABLE,
+    Claim,
+    ClaimEvent,
+    ClaimLine,
+    ClaimStatus,
+    Payment,
+    Receipt,
+    invoice_key,
+)
 from whitewall.finance.models.costs import (  # noqa: F401,E402
     CostReport,
     CostReportStatus,
@@ -26,8 +37,8 @@ from whitewall.finance.models.costs import (  # noqa: F401,E402
     SavingStatus,
 )
 from whitewall.finance.models.purchases import (  # noqa: F401,E402
-    EDITABLE,
-    HOLDING,
+    PURCHASE_EDITABLE,
+    PURCHASE_HOLDING,
     PURCHASE_LINE_KEY,
     PurchaseItem,
     PurchaseRequest,

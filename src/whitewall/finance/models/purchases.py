@@ -37,9 +37,9 @@ class PurchaseStatus(models.TextChoices):
 
 
 # States in which the request holds committed budget.
-HOLDING = (PurchaseStatus.SUBMITTED, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED)
+PURCHASE_HOLDING = (PurchaseStatus.SUBMITTED, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED)
 # States in which the requester may still change the request.
-EDITABLE = (PurchaseStatus.DRAFT, PurchaseStatus.WITHDRAWN)
+PURCHASE_EDITABLE = (PurchaseStatus.DRAFT, PurchaseStatus.WITHDRAWN)
 
 
 class PurchaseRequest(Approvable, BaseModel):
@@ -103,7 +103,7 @@ class PurchaseRequest(Approvable, BaseModel):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in EDITABLE
+        return self.status in PURCHASE_EDITABLE
 
     def recompute_amount(self) -> Decimal:
         self.amount = sum((item.amount for item in self.items.all()), ZERO)

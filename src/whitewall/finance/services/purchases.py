@@ -16,8 +16,8 @@ from whitewall.approvals.services import approval_submit
 from whitewall.finance import control
 from whitewall.finance.models import (
     CENT,
-    EDITABLE,
-    HOLDING,
+    PURCHASE_EDITABLE,
+    PURCHASE_HOLDING,
     PURCHASE_LINE_KEY,
     PurchaseItem,
     PurchaseRequest,
@@ -96,7 +96,7 @@ def purchase_save(*, actor, request: PurchaseRequest, items: list[dict]) -> Purc
     else:
         _require(actor, request, "change")
         current = PurchaseRequest.objects.select_for_update().get(pk=request.pk)
-        if current.status not in EDITABLE:
+        if current.status not in PURCHASE_EDITABLE:
             raise ValidationError(
                 _("Only a draft or withdrawn request can be changed; this one is “%(status)s”.")
                 % {"status": current.get_status_display()}
@@ -133,7 +133,7 @@ def purchase_submit(*, actor, request: PurchaseRequest, override_reason: str = "
     request = PurchaseRequest.objects.select_for_update().get(pk=request.pk)
     if actor is None or actor.pk != request.requester_id:
         raise PermissionDenied(_("Only the requester may submit the purchase request."))
-    if request.status not in EDITABLE:
+    if request.status not in PURCHASE_EDITABLE:
         raise ValidationError(_("Only a draft or withdrawn request can be submitted."))
     if request.amount <= 0:
         raise ValidationError({"items": _("Add at least one item before submitting.")})
@@ -237,7 +237,7 @@ def purchase_cancel(*, actor, request: PurchaseRequest, reason: str) -> Purchase
     request = PurchaseRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == PurchaseStatus.SUBMITTED:
         raise ValidationError(_("The request is in approval: withdraw it from the approval first."))
-    if request.status not in (*EDITABLE, *HOLDING):
+    if request.status not in (*PURCHASE_EDITABLE, *PURCHASE_HOLDING):
         raise ValidationError(
             _("A request that is “%(status)s” cannot be cancelled.")
             % {"status": request.get_status_display()}

@@ -26,7 +26,7 @@ from whitewall.core.views.generic import ObjectPermissionRequiredMixin, safe_ret
 from whitewall.finance import control, filtersets_costs, services
 from whitewall.finance.models import (
     CENT,
-    EDITABLE,
+    PURCHASE_EDITABLE,
     BudgetCategory,
     BudgetLine,
     Commitment,
@@ -117,7 +117,7 @@ class PurchaseRequestDetailView(ObjectDetailView):
             .first()
         )
         check = None
-        if obj.status in EDITABLE:
+        if obj.status in PURCHASE_EDITABLE:
             check = services.purchase_check(
                 department=obj.department,
                 category=obj.category,
@@ -130,14 +130,14 @@ class PurchaseRequestDetailView(ObjectDetailView):
             "commitment": commitment,
             "line": line,
             "check": check,
-            "can_submit": obj.status in EDITABLE and obj.requester_id == user.pk and obj.amount > 0,
+            "can_submit": obj.status in PURCHASE_EDITABLE and obj.requester_id == user.pk and obj.amount > 0,
             "may_override": control._may_override(user),
             "can_order": obj.status == PurchaseStatus.APPROVED and is_finance,
             "can_receive": obj.status == PurchaseStatus.ORDERED and is_finance,
             "can_cancel": can_change
-            and obj.status in (*EDITABLE, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED),
+            and obj.status in (*PURCHASE_EDITABLE, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED),
             "today": timezone.localdate(),
-            "is_editable": obj.status in EDITABLE,
+            "is_editable": obj.status in PURCHASE_EDITABLE,
         }
 
 
@@ -197,7 +197,7 @@ class PurchaseRequestEditView(ObjectEditView):
 
     def get_object(self):
         obj = super().get_object()
-        if obj.pk and obj.status not in EDITABLE:
+        if obj.pk and obj.status not in PURCHASE_EDITABLE:
             raise Http404(_("Only a draft or withdrawn request can be changed."))
         return obj
 
