@@ -137,7 +137,7 @@ def child(backend: str, url: str | None, out: Path) -> None:
                         Claim.objects.filter(number__in=[c.number for c in claims]).order_by("number")
                     )
                 claim_lines = []
-                for claim, number in zip(claims, range(first, last)):
+                for claim, number in zip(claims, range(first, last), strict=True):
                     line = lines[number % len(lines)]
                     claim_lines.append(
                         ClaimLine(
@@ -152,7 +152,7 @@ def child(backend: str, url: str | None, out: Path) -> None:
                 if connection.vendor != "postgresql":
                     claim_lines = list(ClaimLine.objects.filter(claim__in=claims).order_by("claim__number"))
                 commitments = []
-                for claim_line, number in zip(claim_lines, range(first, last)):
+                for claim_line, number in zip(claim_lines, range(first, last), strict=True):
                     line = lines[number % len(lines)]
                     paid = number % 4 != 0
                     commitments.append(

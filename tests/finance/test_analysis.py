@@ -167,3 +167,12 @@ def test_the_dashboard_query_count_has_a_baseline(client, org):
         "finance.analysis.dashboard", lambda: client.get("/console/finance/analysis/")
     )
     assert response.status_code == 200
+
+
+def test_the_console_home_card(client, org):
+    _ledger(org)
+    sign_in(client, org.finance)
+    body = client.get("/console/").content.decode()
+    assert "/console/finance/analysis/" in body and "¥4,700.00" in body
+    sign_in(client, org.applicant)
+    assert "/console/finance/analysis/" not in client.get("/console/").content.decode()

@@ -339,3 +339,21 @@ def test_the_requester_cannot_order_from_the_page(client, org):
     client.post(f"/console/finance/purchases/{request.pk}/order/", {"supplier": "A", "order_reference": "B"})
     request.refresh_from_db()
     assert request.status == PurchaseStatus.APPROVED
+
+
+def test_the_live_check_hides_another_departments_budget(client, org):
+    org.budget("equipment", "10000", department=org.other_department)
+    sign_in(client, org.applicant)
+    response = client.get(
+        "/console/finance/purchases/check/",
+        {
+            "department": org.other_department.pk,
+            "category": org.category("equipment").pk,
+            "expected_date": org.today.isoformat(),
+            "item_quantity": "1",
+            "item_unit_price": "100",
+            "item_description": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "¥10,000.00" not in response.content.decode() and 'data-action=""' in response.content.decode()

@@ -1,5 +1,6 @@
 """What purchases, cost analysis, cost reports and saving measures add to the platform registries."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy
 
 from whitewall.accounts.roles import ALL, READ, register_grants
@@ -96,6 +97,60 @@ def register() -> None:
     register_api("finance/saving-measures", api_costs.SavingMeasureViewSet)
     register_api("finance/analysis", api_costs.CostAnalysisViewSet, basename="finance-analysis")
 
+    from whitewall.core.dashboard import register_widget
+
+    register_widget("finance-costs", costs_card, weight=52)
+
     from whitewall.finance.demo_costs import seed_costs
 
     register_seeder("finance-costs", seed_costs, weight=31)
+
+
+def costs_card(request):
+    """5.3 at a glance: this year's execution rate, purchases waiting, last month's report."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from whitewall.core.money import format_money
+    from whitewall.core.permissions import has_model_permission
+    from whitewall.finance import analysis
+    from whitewall.finance.models import BudgetLine, CostReport, PurchaseRequest, PurchaseStatus
+
+    user = request.user
+    if not has_model_permission(user, BudgetLine, "view"):
+        return None
+    filters = analysis.filters_from({})
+    totals = analysis.lines_in_scope(user, filters).aggregate(
+        budget=models.Sum("budget"), actual=models.Sum("actual")
+    )
+    rate = analysis.rate(totals["actual"] or 0, totals["budget"] or 0)
+    figures = [
+        (_("Actual this year"), format_money(totals["actual"] or 0), reverse("finance:analysis")),
+        (_("Execution rate"), f"{rate}%" if rate is not None else "—", reverse("finance:analysis")),
+    ]
+    if has_model_permission(user, PurchaseRequest, "view"):
+        waiting = (
+            PurchaseRequest.objects.restrict(user, "view").filter(status=PurchaseStatus.SUBMITTED).count()
+        )
+        figures.append(
+            (
+                _("Purchases in approval"),
+                waiting,
+                reverse("finance:purchaserequest_list") + "?status=submitted",
+            )
+        )
+    warning = False
+    if has_model_permission(user, CostReport, "view"):
+        from django.utils import timezone
+
+        last = analysis.add_months(timezone.localdate().replace(day=1), -1)
+        report = CostReport.objects.restrict(user, "view").filter(month=last).first()
+        warning = report is None or report.status != "published"
+        figures.append(
+            (
+                _("Last month's cost report"),
+                report.get_status_display() if report else _("not created yet"),
+                report.get_absolute_url() if report else reverse("finance:costreport_list"),
+            )
+        )
+    return {"title": _("Cost analysis"), "icon": "graph-up", "figures": figures, "warning": warning}

@@ -259,6 +259,8 @@ class PurchaseCheckView(ObjectPermissionRequiredMixin, View):
         if pk:
             document = PurchaseRequest.objects.restrict(request.user, VIEW).filter(pk=pk).first()
         check = None
+        if department is not None and not _may_see_budget_of(request.user, department):
+            department = None  # figures of another department's budget stay hidden
         if department and category and on and amount > 0:
             check = services.purchase_check(
                 department=department, category=category, on=on, amount=amount, request=document
@@ -268,6 +270,14 @@ class PurchaseCheckView(ObjectPermissionRequiredMixin, View):
             "finance/purchases/check.html",
             {"check": check, "amount": amount, "complete": check is not None},
         )
+
+
+def _may_see_budget_of(user, department) -> bool:
+    """The requester's own department, or a department whose budget lines the user may read."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.department_id == department.pk:
+        return True
+    return BudgetLine.objects.restrict(user, VIEW).filter(department=department).exists()
 
 
 def _int(value):
