@@ -357,3 +357,11 @@ def test_the_live_check_hides_another_departments_budget(client, org):
     )
     assert response.status_code == 200
     assert "¥10,000.00" not in response.content.decode() and 'data-action=""' in response.content.decode()
+
+
+def test_purchase_save_refuses_numbers_the_columns_cannot_hold(org):
+    with pytest.raises(ValidationError) as error:
+        draft(org, rows=(("服务器", "100000000", 1), ("机柜", 1, "1000000000000"), ("线缆", "99999999", "99999")))
+    messages = " ".join(error.value.message_dict["items"])
+    assert "Row 1, quantity" in messages and "Row 2, unit price" in messages and "Row 3" in messages
+    assert not PurchaseRequest.objects.exists()

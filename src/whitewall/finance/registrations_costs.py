@@ -71,6 +71,12 @@ def register() -> None:
                 "file-earmark-bar-graph",
             ),
             MenuItem(
+                gettext_lazy("Import actual entries"),
+                "finance:actualentry_import",
+                "finance.add_actualentry",
+                "upload",
+            ),
+            MenuItem(
                 gettext_lazy("Saving measures"),
                 "finance:savingmeasure_list",
                 "finance.view_savingmeasure",

@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 MAX_ITEMS = 50
+# What the columns hold (quantity: 10 digits, money: 14 digits, both with 2 decimals).
+LIMIT_QUANTITY = Decimal("1e8")
+LIMIT_AMOUNT = Decimal("1e12")
 # Ordering and receiving are finance's work: a permission action that requesters do not hold.
 MANAGE = "manage"
 
@@ -61,7 +64,20 @@ def _clean_items(items: list[dict]) -> list[PurchaseItem]:
                 )
         if not description:
             errors.append(_("Row %(row)s, item: describe what is bought.") % {"row": index})
+        limits = {"quantity": LIMIT_QUANTITY, "unit_price": LIMIT_AMOUNT}
+        for name, limit in limits.items():
+            value = getattr(item, name)
+            if value is not None and abs(value) >= limit:
+                errors.append(
+                    _("Row %(row)s, %(column)s: the number is too large.")
+                    % {"row": index, "column": PurchaseItem._meta.get_field(name).verbose_name}
+                )
+                setattr(item, name, None)
         if item.quantity is not None and item.unit_price is not None:
+            if item.quantity * item.unit_price >= LIMIT_AMOUNT:
+                errors.append(_("Row %(row)s: the amount is too large.") % {"row": index})
+                rows.append(item)
+                continue
             try:
                 item.clean()
             except ValidationError as exc:
@@ -104,6 +120,8 @@ def purchase_save(*, actor, request: PurchaseRequest, items: list[dict]) -> Purc
         request.status = current.status
     rows = _clean_items(items)
     request.amount = sum((row.amount for row in rows), Decimal("0"))
+    if request.amount >= LIMIT_AMOUNT:
+        raise ValidationError({"items": _("The total amount is too large.")})
     request.full_clean()
     request.save()
     request.items.all().delete()
