@@ -181,6 +181,7 @@ def _objects():
             **_wall_objects(user),
             **_review_objects(user),
             **_finance_objects(department, user),
+            **_finance_costs_objects(department, user),
         },
     }
 
@@ -243,9 +244,18 @@ def _review_objects(user) -> dict:
         "api:wall-report-": report.pk,
         "api:wall-feedback-": feedback.pk,
     }
+
+
 def _finance_objects(department, user) -> dict:
     """Projects and finance: one of each, through the services that make them in real use."""
     from whitewall.finance.testing import every_url_objects
+
+    return every_url_objects(department, user)
+
+
+def _finance_costs_objects(department, user) -> dict:
+    """Purchases, cost reports and saving measures: one of each."""
+    from whitewall.finance.testing_costs import every_url_objects
 
     return every_url_objects(department, user)
 

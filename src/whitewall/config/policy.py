@@ -323,6 +323,24 @@ class FinancePolicy(_Section):
         return general
 
 
+class CostsPolicy(_Section):
+    """Cost analysis (5.3.1) and saving measures (5.3.2)."""
+
+    # Months of actuals before a saving measure starts that make its measured baseline.
+    saving_baseline_months: int = Field(3, ge=1, le=24)
+    # Day of the month after which last month's cost report should be published (5.3.1 check).
+    report_publish_by_day: int = Field(10, ge=1, le=28)
+    # Roles told when a monthly cost report is published.
+    report_notify_roles: tuple[str, ...] = Field(strict=False, default=("executive", "department_head"))
+
+    @model_validator(mode="after")
+    def _known_roles(self):
+        unknown = [role for role in self.report_notify_roles if role not in ROLE_CODES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; known: {', '.join(ROLE_CODES)}")
+        return self
+
+
 class Policy(_Section):
     auth: AuthPolicy = AuthPolicy()
     audit: AuditPolicy = AuditPolicy()
@@ -333,6 +351,7 @@ class Policy(_Section):
     api: ApiPolicy = ApiPolicy()
     wall: WallPolicy = WallPolicy()
     finance: FinancePolicy = FinancePolicy()
+    costs: CostsPolicy = CostsPolicy()
 
 
 # Which clauses each section serves (shown on the console's policy page).
@@ -346,6 +365,7 @@ SECTION_CLAUSES: dict[str, tuple[str, ...]] = {
     "api": ("4.1.1",),
     "wall": ("1.3.1", "2.3.2"),
     "finance": ("5.1.2", "5.2.2", "5.2.3"),
+    "costs": ("5.3.1", "5.3.2"),
 }
 
 

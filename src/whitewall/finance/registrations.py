@@ -135,3 +135,7 @@ def register() -> None:
     from whitewall.finance.demo import seed_finance
 
     register_seeder("finance", seed_finance, weight=30)
+
+    from whitewall.finance import registrations_costs
+
+    registrations_costs.register()

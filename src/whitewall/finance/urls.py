@@ -2,6 +2,7 @@ from django.urls import path
 
 from whitewall.core.urls_helpers import crud_paths
 from whitewall.finance import views
+from whitewall.finance.urls_costs import urlpatterns as urls_costs
 
 app_name = "finance"
 
@@ -79,4 +80,5 @@ urlpatterns = [
         detail=views.ActualEntryDetailView,
         add=views.ActualEntryEditView,
     ),
+    *urls_costs,
 ]

@@ -30,3 +30,17 @@ from whitewall.finance.models.claims import (  # noqa: F401
     Receipt,
     invoice_key,
 )
+from whitewall.finance.models.costs import (  # noqa: F401,E402
+    CostReport,
+    CostReportStatus,
+    SavingMeasure,
+    SavingStatus,
+)
+from whitewall.finance.models.purchases import (  # noqa: F401,E402
+    PURCHASE_EDITABLE,
+    PURCHASE_HOLDING,
+    PURCHASE_LINE_KEY,
+    PurchaseItem,
+    PurchaseRequest,
+    PurchaseStatus,
+)

@@ -11,3 +11,5 @@ from whitewall.finance.control import (  # noqa: F401
 )
 from whitewall.finance.services.budgets import *  # noqa: F401,F403
 from whitewall.finance.services.claims import *  # noqa: F401,F403,E402
+from whitewall.finance.services.costs import *  # noqa: F401,F403,E402
+from whitewall.finance.services.purchases import *  # noqa: F401,F403,E402
