@@ -60,6 +60,11 @@ STAFF_PAGES = {
     "accounts:apitoken_own": "the user's own API tokens; lists and revokes only their own",
     "api:api-root": "the API's list of resources (names only); each resource checks its own permission",
     "api:me-list": "the caller's own account and grants",
+    "api:approvals-approvalrequest-list": "approval requests the caller takes part in (or may read by permission)",
+    "api:approvals-approvalrequest-todo": "the caller's own approval inbox: steps waiting for them",
+    "api:approvals-approvalrequest-done": "the caller's own approval inbox: their decisions",
+    "api:approvals-approvalrequest-cc-inbox": "the caller's own approval inbox: requests they were CC'd on",
+    "api:approvals-approvalrequest-submit": "submits only a document the caller may see and submit (the service checks)",
     "api-schema": "the API's description, no data: staff only (decisions.md, REST API)",
     "api-docs": "Swagger UI for the schema above: staff only",
 }
@@ -126,6 +131,10 @@ def _wall_plan_objects(user) -> dict:
 
 def _objects():
     """One object of every model a URL can point at, made by factories."""
+    from whitewall.approvals.models import ApprovalRequest, Delegation
+    from whitewall.notifications.models import Notification, WebhookEndpoint
+    from whitewall.regulation.models import Clause, RegulationVersion
+
     department = Department.objects.get(code="operations")
     user = User.objects.create_user(username="target", email="target@example.com", is_staff=True)
     profile = StaffProfile.objects.create(user=user, employee_no="X1", department=department)
@@ -182,6 +191,22 @@ def _objects():
             **_review_objects(user),
             **_finance_objects(department, user),
             **_finance_costs_objects(department, user),
+            "api:audit-auditevent-": record(action="login_failed", object_repr="api target").seq,
+            "api:audit-anomalyreview-": baker.make("audit.AnomalyReview", event_seq=10**9).pk,
+            "api:audit-verification-": baker.make("core.Job", name="verify", task="audit.verify").pk,
+            "api:approvals-approvalrequest-": ApprovalRequest.objects.get(submitted_by=user).pk,
+            "api:approvals-delegation-": Delegation.objects.get(delegator=user).pk,
+            "api:notifications-notification-": Notification.objects.get(recipient=user).pk,
+            "api:notifications-webhookendpoint-": WebhookEndpoint.objects.get().pk,
+            "api:regulation-clause-": Clause.objects.get(code="1.1").pk,
+            "api:regulation-regulationversion-": RegulationVersion.objects.get(number="9.9").pk,
+            "api:regulation-acknowledgement-": baker.make(
+                "regulation.Acknowledgement", user=user, version=RegulationVersion.objects.get(number="9.9")
+            ).pk,
+            "api:regulation-checkrun-": (run := baker.make("regulation.CheckRun", trigger="on_demand")).pk,
+            "api:regulation-checksnapshot-": baker.make(
+                "regulation.CheckSnapshot", run=run, clause=Clause.objects.get(code="1.1"), status="green"
+            ).pk,
         },
     }
 

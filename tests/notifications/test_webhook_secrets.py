@@ -113,7 +113,9 @@ class SecretInTheConsoleTests(TestCase):
     def test_the_edit_form_never_renders_the_secret(self):
         content = self.client.get(self.edit_url).content.decode()
         self.assertNotIn("SEC-keep-me-123", content)
-        self.assertIn("Leave blank to keep it", content)
+        secret_input = next(line for line in content.splitlines() if 'name="secret"' in line)
+        self.assertNotIn("value=", secret_input)  # the field is empty: blank keeps the stored one
+        self.assertIn('name="clear_secret"', content)
 
     def test_leaving_the_secret_blank_keeps_it(self):
         self.assertEqual(self.post(description="changed").status_code, 302)
