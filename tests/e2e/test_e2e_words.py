@@ -56,3 +56,35 @@ def test_reviewer_imports_words_and_screens_a_text(open_page, base_url, demo, tm
     assert marks == ["杀*猪*盘", "脑残"]  # the whitelisted hotline is not marked
     screenshot(page, "reviewer", "word-screening-test")
     watch.assert_clean("screening test")
+
+
+WORDS_MENU = {LISTS, "/console/wall/whitelist/", TRY}
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "may_add"),
+    [
+        ("ops_manager", True, True),
+        ("reviewer", True, True),
+        ("operator", True, False),
+        ("auditor", True, False),
+        ("marketing", False, False),
+    ],
+)
+def test_word_pages_by_role(open_page, base_url, demo, username, sees, may_add):
+    page, watch = open_page()
+    submit_login(page, base_url, username, demo)
+    assert path_of(page.url) == CONSOLE_PATH
+    hrefs = set(
+        page.locator('[data-testid="sidebar"] a').evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+    )
+    assert (hrefs >= WORDS_MENU) == sees and not (WORDS_MENU & hrefs and not sees)
+    if not sees:
+        return
+    page.goto(base_url + LISTS)
+    assert (page.locator('[data-testid="add-button"]').count() > 0) == may_add
+    if username == "auditor":
+        assert page.locator(".ww-bulk-bar").count() == 0
+    watch.assert_clean(f"{username} word lists")
