@@ -356,7 +356,8 @@ def markdown(runs: list[dict], meta: dict) -> str:
         f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs), Python {meta['python']}; "
         f"gunicorn with {WORKERS} sync workers on 127.0.0.1, load from {CLIENT_PROCESSES} processes x "
         f"{CLIENT_THREADS} threads (Python http.client, one connection per request), {SECONDS:.0f} s per page.",
-        "Command: `make bench-wall` (`python bench/wall_bench.py`).",
+        "Command: `make bench-wall` (`python bench/wall_bench.py`). "
+        f"Machine load average (1 min): {meta['load_average']}.",
         "",
     ]
     for run in runs:
@@ -400,6 +401,7 @@ def main() -> int:
     if args.child:
         child(args.child, args.url, args.redis, args.out)
         return 0
+    load_before = os.getloadavg()[0]
     runs = [run_child("sqlite", None, None)]
     if not args.no_postgres:
         url = postgres_reachable(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
@@ -407,6 +409,7 @@ def main() -> int:
             redis = redis_reachable(os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
             runs.append(run_child("postgresql", url, redis))
     meta = {
+        "load_average": f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
         "time": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
