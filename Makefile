@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-screening
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-screening bench-wall
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'
@@ -57,6 +57,9 @@ bench-audit: $(VENV)/.installed
 # Sensitive-word screening: MB/s of normalisation, matching and screen() with 10,000 words.
 bench-screening: $(VENV)/.installed
 	$(BIN)/python bench/screening_bench.py
+
+bench-wall: $(VENV)/.installed
+	$(BIN)/python bench/wall_bench.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

@@ -32,6 +32,21 @@ PUBLIC = {
     "set_language": "language switch (POST only)",
     "admin:logout": "logging out needs no permission",
     "healthz": "load balancer health check; reveals only ok/error",
+    "wall_topic": "the public wall: a topic's published posts",
+    "wall_tag": "the public wall: a tag's published posts",
+    "wall_search": "the public wall: search of published posts",
+    "wall_post": "the public wall: a published post (404 for anything else)",
+    "wall_post_seen": "the public wall: counts a view of a published post (POST only)",
+    "wall_post_like": "the public wall: likes are open to visitors (guests by a signed cookie)",
+    "wall_comment_add": "the public wall: commenting (wall users; guests if the policy allows)",
+    "wall_post_report": "the public wall: any logged-in visitor may report a published post",
+    "wall_comment_report": "the public wall: any logged-in visitor may report a published comment",
+    "wall_image": "the public wall: an image of a published post; others only to submitter and staff",
+    "wall_image_thumb": "the public wall: as wall_image, the thumbnail",
+    "wall_submit": "the public wall: submission for wall users (guests if the policy allows)",
+    "api:wall-public-post-list": "the public wall's API: published posts, open to anyone",
+    "api:wall-public-post-detail": "the public wall's API: one published post (404 otherwise)",
+    "api:wall-public-post-like": "the public wall's API: any logged-in user may like a published post",
 }
 # Every staff member's own console pages: they show only what the user may see (tested below).
 STAFF_PAGES = {
@@ -48,7 +63,17 @@ STAFF_PAGES = {
     "api-docs": "Swagger UI for the schema above: staff only",
 }
 # The person's own pages (any logged-in user) — allauth's account, email, password and MFA pages.
-OWN_PAGES_PREFIXES = ("account_", "mfa_", "my_page")
+OWN_PAGES_PREFIXES = (
+    "account_",
+    "mfa_",
+    "my_page",
+    "my_submission",
+    "my_feedback",
+    # the public wall's API: the caller's own submissions, reports and feedback, nobody else's
+    "api:wall-submission-",
+    "api:wall-report-",
+    "api:wall-feedback-",
+)
 ADMIN_PREFIX = "admin:"
 
 
@@ -152,16 +177,17 @@ def _objects():
             "api:accounts-objectpermission-": ObjectPermission.objects.get(name="every-url").pk,
             "audit:auditevent_": record(action="login_failed", object_repr="target").seq,
             **_wall_objects(user),
+            **_review_objects(user),
             **_word_objects(),
         },
     }
 
 
-def _wall_objects(user) -> dict:
+def _review_objects(user) -> dict:
     """Content operations: a pending post and comment, a report and a complaint."""
     from whitewall.wall.models import Comment, Feedback, Post, Report, Topic
 
-    topic = Topic.objects.create(name="every-url", slug="every-url")
+    topic, _created = Topic.objects.get_or_create(slug="every-url", defaults={"name": "每个网址"})
     post = Post.objects.create(
         topic=topic, body="every url", status="pending", takedown_requested_at="2026-01-01T00:00Z"
     )
@@ -176,8 +202,8 @@ def _wall_objects(user) -> dict:
         "wall:takedown_": post.pk,
         "api:wall-review-post-": post.pk,
         "api:wall-review-comment-": comment.pk,
-        "api:wall-report-": report.pk,
-        "api:wall-feedback-": feedback.pk,
+        "api:wall-moderation-report-": report.pk,
+        "api:wall-moderation-feedback-": feedback.pk,
     }
 
 
@@ -192,6 +218,28 @@ def _word_objects():
         "api:wall-wordlist-": word_list.pk,
         "api:wall-word-": word.pk,
         "api:wall-whitelistterm-": term.pk,
+    }
+
+
+def _wall_objects(user):
+    from django.utils import timezone
+
+    from whitewall.wall.models import Comment, Post, PostImage, Topic
+
+    topic, _created = Topic.objects.get_or_create(slug="every-url", defaults={"name": "每个网址"})
+    post = Post.objects.create(
+        topic=topic, body="target's post", status="published", published_at=timezone.now(), submitter_key="k"
+    )
+    comment = Comment.objects.create(post=post, body="target's comment", status="published")
+    image = PostImage.objects.create(post=post, image="wall/none.jpg", width=1, height=1, sha256="0" * 64)
+    return {
+        "wall_comment_add": post.pk,
+        "wall_comment_": comment.pk,
+        "wall_image": image.pk,
+        "wall_post": post.pk,
+        "my_submission_": post.pk,
+        "api:wall-public-post-": post.pk,
+        "api:wall-submission-": post.pk,
     }
 
 

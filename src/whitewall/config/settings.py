@@ -163,6 +163,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "whitewall.sqlite3",
+            # Keep the connection between requests (as for PostgreSQL): opening one and running the
+            # PRAGMAs below on every request costs more than serving a cached page.
+            "CONN_MAX_AGE": 60,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,7 +4,7 @@
 from django.urls import path
 
 from whitewall.core.urls_helpers import crud_paths
-from whitewall.wall import urls_words, views_analytics, views_plan
+from whitewall.wall import console_views_public, urls_words, views_analytics, views_plan
 from whitewall.wall import views_review as review
 
 app_name = "wall"
@@ -63,4 +63,6 @@ urlpatterns = [
     ),
     path("staff-posts/<int:pk>/submit/", views_plan.StaffPostSubmitView.as_view(), name="staffpost_submit"),
     path("analytics/", views_analytics.AnalyticsView.as_view(), name="analytics"),
+    path("posts/<int:pk>/identity/", console_views_public.PostIdentityView.as_view(), name="post_identity"),
+    path("posts/<int:pk>/reveal/", console_views_public.PostRevealView.as_view(), name="post_reveal"),
 ]

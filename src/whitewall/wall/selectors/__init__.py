@@ -1,0 +1,120 @@
+"""Reads of the public wall, each a constant number of queries whatever the number of posts.
+
+(The publishing analytics are in ``selectors.analytics``.)
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from whitewall.wall.models import Comment, Post, PostImage, Tag, Topic
+
+PAGE_SIZE = 20
+FEED_FIELDS = (
+    "id",
+    "title",
+    "body",
+    "topic__id",
+    "topic__name",
+    "topic__slug",
+    "author__id",
+    "author__username",
+    "author__full_name",
+    "is_anonymous",
+    "display_name",
+    "published_at",
+    "view_count",
+    "like_count",
+    "comment_count",
+    "status",
+    "hidden_at",
+)
+
+
+def public_posts() -> QuerySet[Post]:
+    """Published and not hidden by reports: what anyone may see."""
+    return Post.objects.filter(status=Post.Status.PUBLISHED, hidden_at__isnull=True)
+
+
+def feed(
+    *, topic: Topic | None = None, tag: Tag | None = None, query: str = "", page: int = 1
+) -> tuple[list[Post], bool]:
+    """One page of the feed, newest first, and whether there is a next page.
+
+    Three queries: the posts (with topic and author joined), their images, their tags. No COUNT:
+    a page fetches one row more than it shows to know whether another page follows."""
+    posts = public_posts()
+    if topic is not None:
+        posts = posts.filter(topic=topic)
+    if tag is not None:
+        posts = posts.filter(tags=tag)
+    if query:
+        posts = posts.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    rows = list(
+        posts.select_related("topic", "author")
+        .only(*FEED_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "images", queryset=PostImage.objects.only("id", "post_id", "position", "width", "height")
+            ),
+            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+        )
+        .order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1]
+    )
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def topics() -> list[Topic]:
+    return list(Topic.objects.filter(is_active=True).only("id", "name", "slug"))
+
+
+def post_for_page(pk: int) -> Post | None:
+    return (
+        public_posts()
+        .select_related("topic", "author")
+        .prefetch_related(
+            Prefetch(
+                "images", queryset=PostImage.objects.only("id", "post_id", "position", "width", "height")
+            ),
+            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def comments_for(post: Post, visitor_key: str) -> list[Comment]:
+    """Published, unhidden comments, plus the visitor's own pending ones (shown only to them)."""
+    visible = Q(status=Comment.Status.PUBLISHED, hidden_at__isnull=True)
+    if visitor_key:
+        visible |= Q(status=Comment.Status.PENDING, submitter_key=visitor_key)
+    return list(
+        Comment.objects.filter(visible, post=post)
+        .select_related("author")
+        .only(
+            "id",
+            "post_id",
+            "body",
+            "status",
+            "is_anonymous",
+            "display_name",
+            "created",
+            "hidden_at",
+            "submitter_key",
+            "author__id",
+            "author__username",
+            "author__full_name",
+        )
+        .order_by("created", "id")[:200]
+    )
+
+
+def my_submissions(visitor_key: str) -> QuerySet[Post]:
+    if not visitor_key:
+        return Post.objects.none()
+    return (
+        Post.objects.filter(submitter_key=visitor_key, source=Post.Source.SUBMISSION)
+        .select_related("topic")
+        .order_by("-submitted_at", "-id")
+    )

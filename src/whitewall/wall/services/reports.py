@@ -1,0 +1,87 @@
+"""Reports of posts and comments by the public: weighted by the reporter's record, hiding at the threshold."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from whitewall.config.policy import get_policy
+from whitewall.wall import ratelimit
+from whitewall.wall.cache import bump_post_version, bump_wall_version
+from whitewall.wall.models import Comment, Post, Report
+from whitewall.wall.visitor import Visitor
+
+DAY = 24 * 3600
+
+
+def reporter_weight(reporter_key: str) -> Decimal:
+    """1, plus the policy's bonus per upheld report, minus its penalty per dismissed one, clamped."""
+    policy = get_policy().wall
+    if not reporter_key:
+        return Decimal("1.00")
+    record = Report.objects.filter(reporter_key=reporter_key).aggregate(
+        upheld=Count("pk", filter=Q(status=Report.Status.UPHELD)),
+        dismissed=Count("pk", filter=Q(status=Report.Status.DISMISSED)),
+    )
+    weight = (
+        1
+        + policy.reporter_weight_upheld_bonus * record["upheld"]
+        - policy.reporter_weight_dismissed_penalty * record["dismissed"]
+    )
+    weight = min(max(weight, policy.reporter_weight_min), policy.reporter_weight_max)
+    return Decimal(str(weight)).quantize(Decimal("0.01"))
+
+
+def report_submit(
+    *, actor: Visitor, post: Post | None = None, comment: Comment | None = None, reason: str, detail: str = ""
+) -> Report:
+    """Report a post or a comment once; hides it when the open reports' score reaches the threshold."""
+    policy = get_policy().wall
+    if actor.user is None:
+        raise PermissionDenied(_("Log in to report content."))
+    if (post is None) == (comment is None):
+        raise ValidationError(_("Report either a post or a comment."))
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    detail = (detail or "").strip()
+    if len(detail) > 2000 or "\x00" in detail:
+        raise ValidationError({"detail": _("Keep the details within %(max)d characters.") % {"max": 2000}})
+    target = post if post is not None else comment
+    if not target.is_public:
+        raise ValidationError(_("This item is not on the wall."))
+    if not ratelimit.allowed("report", actor.rate_ident, policy.reports_per_day_user, DAY):
+        raise ValidationError(_("You have sent as many reports as allowed today. Try again tomorrow."))
+    model = Post if post is not None else Comment
+    weight = reporter_weight(actor.key)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                post=post,
+                comment=comment,
+                reason=reason,
+                detail=detail,
+                reporter=actor.user,
+                reporter_key=actor.key,
+                weight=weight,
+                due_at=now + datetime.timedelta(hours=policy.report_response_hours),
+            )
+            model.objects.filter(pk=target.pk).update(report_score=F("report_score") + weight)
+            locked = model.objects.select_for_update().get(pk=target.pk)
+            if locked.hidden_at is None and locked.report_score >= Decimal(str(policy.report_hide_threshold)):
+                model.objects.filter(pk=target.pk).update(hidden_at=now)
+                if comment is not None:
+                    post_pk = comment.post_id
+                    transaction.on_commit(lambda: bump_post_version(post_pk))
+                else:
+                    transaction.on_commit(bump_wall_version)
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this.")) from None
+    ratelimit.record("report", actor.rate_ident, DAY)
+    return report

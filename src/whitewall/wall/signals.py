@@ -1,0 +1,22 @@
+"""Plumbing: any saved change to a post that is or was on the wall bumps the wall's cache version.
+
+Services bump the version themselves too; this receiver makes sure that no path (a reviewer's
+take-down, the publishing job, an edit in the admin) can leave a stale page in the cache.
+"""
+
+from django.db import transaction
+
+from whitewall.wall.cache import bump_wall_version
+
+# Statuses whose posts never appeared on the wall: saving them changes nothing a visitor sees.
+UNSEEN = frozenset({"draft", "pending", "second_review", "sent_back", "rejected", "approved", "scheduled"})
+
+
+def post_saved(sender, instance, **kwargs):
+    if instance.status not in UNSEEN or instance.published_at is not None:
+        transaction.on_commit(bump_wall_version)
+
+
+def post_deleted(sender, instance, **kwargs):
+    if instance.status not in UNSEEN:
+        transaction.on_commit(bump_wall_version)
