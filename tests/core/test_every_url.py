@@ -77,8 +77,8 @@ OWN_PAGES_PREFIXES = (
     "my_feedback",
     # the public wall's API: the caller's own submissions, reports and feedback, nobody else's
     "api:wall-submission-",
-    "api:wall-my-report-",
-    "api:wall-my-feedback-",
+    "api:wall-report-",
+    "api:wall-feedback-",
 )
 ADMIN_PREFIX = "admin:"
 
@@ -266,8 +266,8 @@ def _review_objects(user) -> dict:
         "wall:takedown_": post.pk,
         "api:wall-review-post-": post.pk,
         "api:wall-review-comment-": comment.pk,
-        "api:wall-report-": report.pk,
-        "api:wall-feedback-": feedback.pk,
+        "api:wall-moderation-report-": report.pk,
+        "api:wall-moderation-feedback-": feedback.pk,
     }
 
 

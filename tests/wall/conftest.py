@@ -20,6 +20,11 @@ from whitewall.wall.models import Post, Topic
 _numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def make_user(username, *, roles=(), staff=True) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@example.com", is_staff=staff, full_name=username.title()

@@ -78,17 +78,17 @@ def test_like_report_and_feedback_through_the_api():
     client.force_authenticate(user)
     response = client.post(f"/api/v1/wall/posts/{post.pk}/like/")
     assert response.json() == {"liked": True, "like_count": 1}
-    response = client.post("/api/v1/wall/my-reports/", {"post": post.pk, "reason": "spam"}, format="json")
+    response = client.post("/api/v1/wall/reports/", {"post": post.pk, "reason": "spam"}, format="json")
     assert response.status_code == 201, response.json()
-    response = client.post("/api/v1/wall/my-reports/", {"post": post.pk, "reason": "spam"}, format="json")
+    response = client.post("/api/v1/wall/reports/", {"post": post.pk, "reason": "spam"}, format="json")
     assert response.status_code == 400
     assert Report.objects.count() == 1
-    assert len(client.get("/api/v1/wall/my-reports/").json()["results"]) == 1
+    assert len(client.get("/api/v1/wall/reports/").json()["results"]) == 1
     response = client.post(
-        "/api/v1/wall/my-feedback/", {"kind": "complaint", "subject": "投诉", "body": "内容"}, format="json"
+        "/api/v1/wall/feedback/", {"kind": "complaint", "subject": "投诉", "body": "内容"}, format="json"
     )
     assert response.status_code == 201
     item = Feedback.objects.get()
     item.reply = "已处理"
     item.save()
-    assert client.get("/api/v1/wall/my-feedback/").json()["results"][0]["reply"] == "已处理"
+    assert client.get("/api/v1/wall/feedback/").json()["results"][0]["reply"] == "已处理"

@@ -30,6 +30,7 @@ class _WallObjects:
 
 class ReportAPITests(_WallObjects, APITestCases.ReadOnlyAPITestCase):
     model = Report
+    api_basename = "wall-moderation-report"
 
     def make_objects(self):
         self.wall_objects()
@@ -41,6 +42,7 @@ class ReportAPITests(_WallObjects, APITestCases.ReadOnlyAPITestCase):
 
 class FeedbackAPITests(_WallObjects, APITestCases.ReadOnlyAPITestCase):
     model = Feedback
+    api_basename = "wall-moderation-feedback"
 
     def make_objects(self):
         return [Feedback.objects.create(user=self.user, subject=f"投诉 {i}", body="内容") for i in range(2)]
@@ -145,13 +147,17 @@ def test_report_uphold_and_dismiss_through_the_api(wall: Wall, api):
     post = wall.post(status="published", published_at=timezone.now())
     report = wall.report(post=post)
     client = api(wall.reviewer)
-    response = _post(client, reverse("api:wall-report-dismiss", kwargs={"pk": report.pk}), {})
+    response = _post(client, reverse("api:wall-moderation-report-dismiss", kwargs={"pk": report.pk}), {})
     assert response.status_code == 400 and "note" in response.json()["errors"]
-    response = _post(client, reverse("api:wall-report-uphold", kwargs={"pk": report.pk}), {"note": "广告"})
+    response = _post(
+        client, reverse("api:wall-moderation-report-uphold", kwargs={"pk": report.pk}), {"note": "广告"}
+    )
     assert response.status_code == 200 and response.json()["status"] == "upheld"
     assert Post.objects.get(pk=post.pk).status == "taken_down"
     assert (
-        _post(api(wall.operator), reverse("api:wall-report-uphold", kwargs={"pk": report.pk})).status_code
+        _post(
+            api(wall.operator), reverse("api:wall-moderation-report-uphold", kwargs={"pk": report.pk})
+        ).status_code
         == 403
     )
 
@@ -160,19 +166,25 @@ def test_report_uphold_and_dismiss_through_the_api(wall: Wall, api):
 def test_feedback_reply_through_the_api(wall: Wall, api):
     feedback = wall.feedback()
     client = api(wall.operator)
-    response = _post(client, reverse("api:wall-feedback-reply", kwargs={"pk": feedback.pk}), {"reply": ""})
+    response = _post(
+        client, reverse("api:wall-moderation-feedback-reply", kwargs={"pk": feedback.pk}), {"reply": ""}
+    )
     assert response.status_code == 400 and "reply" in response.json()["errors"]
     response = _post(
         client,
-        reverse("api:wall-feedback-reply", kwargs={"pk": feedback.pk}),
+        reverse("api:wall-moderation-feedback-reply", kwargs={"pk": feedback.pk}),
         {"reply": "已处理", "resolution": "fixed"},
     )
     assert response.status_code == 200 and response.json()["status"] == "answered"
     response = _post(
-        client, reverse("api:wall-feedback-close", kwargs={"pk": feedback.pk}), {"resolution": "fixed"}
+        client,
+        reverse("api:wall-moderation-feedback-close", kwargs={"pk": feedback.pk}),
+        {"resolution": "fixed"},
     )
     assert response.json()["status"] == "closed"
     assert (
-        _post(api(wall.reviewer), reverse("api:wall-feedback-close", kwargs={"pk": feedback.pk})).status_code
+        _post(
+            api(wall.reviewer), reverse("api:wall-moderation-feedback-close", kwargs={"pk": feedback.pk})
+        ).status_code
         == 403
     )

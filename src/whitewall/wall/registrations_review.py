@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from whitewall.accounts.roles import READ, register_grants
+from whitewall.accounts.roles import register_grants
 from whitewall.core.api.registry import register_api
 from whitewall.core.dashboard import register_widget
 from whitewall.core.demo import register_seeder
@@ -116,21 +116,13 @@ def register() -> None:
     ):
         register_kind(key, label, default_channels=(INAPP, EMAIL), description=description)
 
-    reviewer = ("view", "review")
-    manager = ("view", "review", "take_down")
+    # Reading posts, comments, reports and feedback, and handling reports and feedback, are granted
+    # with the public wall (registrations_wallpub); these are the review actions on top.
     register_grants(
-        "wall.post", {"operations_manager": manager, "content_reviewer": reviewer, "auditor": READ}
+        "wall.post", {"operations_manager": ("review", "take_down"), "content_reviewer": ("review",)}
     )
     register_grants(
-        "wall.comment", {"operations_manager": manager, "content_reviewer": reviewer, "auditor": READ}
-    )
-    register_grants(
-        "wall.report",
-        {"operations_manager": ("view", "change"), "content_reviewer": ("view", "change"), "auditor": READ},
-    )
-    register_grants(
-        "wall.feedback",
-        {"operations_manager": ("view", "change"), "operator": ("view", "change"), "auditor": READ},
+        "wall.comment", {"operations_manager": ("review", "take_down"), "content_reviewer": ("review",)}
     )
 
     register_menu(
@@ -165,8 +157,8 @@ def register() -> None:
 
     register_api("wall/review/posts", PostReviewViewSet, basename="wall-review-post")
     register_api("wall/review/comments", CommentReviewViewSet, basename="wall-review-comment")
-    register_api("wall/reports", ReportViewSet)
-    register_api("wall/feedback", FeedbackViewSet)
+    register_api("wall/moderation/reports", ReportViewSet, basename="wall-moderation-report")
+    register_api("wall/moderation/feedback", FeedbackViewSet, basename="wall-moderation-feedback")
 
     register_seeder("wall_review", seed_review, weight=60)
 

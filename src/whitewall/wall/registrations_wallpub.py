@@ -86,5 +86,5 @@ def register() -> None:
 
     register_api("wall/posts", PublicPostViewSet, basename="wall-public-post")
     register_api("wall/submissions", SubmissionViewSet, basename="wall-submission")
-    register_api("wall/my-reports", ReportViewSet, basename="wall-my-report")
-    register_api("wall/my-feedback", FeedbackViewSet, basename="wall-my-feedback")
+    register_api("wall/reports", ReportViewSet, basename="wall-report")
+    register_api("wall/feedback", FeedbackViewSet, basename="wall-feedback")

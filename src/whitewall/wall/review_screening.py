@@ -12,6 +12,7 @@ from dataclasses import asdict
 from django.utils.safestring import SafeString
 
 from whitewall.wall.screening import ACTIONS, Hit, highlight_html, screen_many
+from whitewall.wall.screening.normalize import normalize
 
 __all__ = ["ACTIONS", "hits_html", "screen_text", "screen_texts"]
 
@@ -37,7 +38,9 @@ def _int(value, default: int = -1) -> int:
 
 
 def stored_hits(text: str, hits) -> list[Hit]:
-    """Stored hits (JSON) as ``Hit``s; a hit that no longer fits the text (edited since) is left out."""
+    """Stored hits (JSON) as ``Hit``s over ``text``. A hit is kept only where ``text`` still holds its
+    word at its offsets: hits stored for another field of the item (the title, the shown name) or
+    for an earlier version of the text are left out."""
     usable = []
     for raw in hits or []:
         if not isinstance(raw, dict):
@@ -45,12 +48,15 @@ def stored_hits(text: str, hits) -> list[Hit]:
         start, end = _int(raw.get("start")), _int(raw.get("end"))
         if not 0 <= start < end <= len(text):
             continue
+        word = str(raw.get("word", ""))
+        if word and normalize(text[start:end]) != normalize(word):
+            continue  # a hit in another field (title, name) or in an earlier version of the text
         action = raw.get("action") if raw.get("action") in ACTIONS else "flag"
         usable.append(
             Hit(
-                word=str(raw.get("word", "")),
+                word=word,
                 word_id=_int(raw.get("word_id"), 0),
-                list_name=str(raw.get("list_name", "")),
+                list_name=str(raw.get("list_name") or raw.get("list") or ""),
                 list_id=_int(raw.get("list_id"), 0),
                 action=action,
                 start=start,

@@ -8,8 +8,8 @@
   the item down (or keeps it hidden) and raises each reporter's weight; **dismiss** lowers it and
   un-hides the item once its score falls below the threshold. Reporters are notified and see the
   outcome with its note on their page.
-- A reporter's weight is derived from their handled reports (policy ``wall.reporter_weight_*``):
-  1 + bonus × upheld − penalty × dismissed, within [min, max].
+- A reporter's weight is derived from their handled reports (``services.reports.reporter_weight``,
+  policy ``wall.reporter_weight_*``): handling a report is what updates it.
 - Feedback and complaints: reply (the user sees it on their page and is notified), resolution
   category, close.
 """
@@ -20,13 +20,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from whitewall.audit.context import acting_as
 from whitewall.config.policy import get_policy
 from whitewall.wall.models import Comment, Feedback, Post, Report
+from whitewall.wall.services.reports import reporter_weight  # noqa: F401 - the reporters' weights, shown here
 from whitewall.wall.services.review import author_of, bump_wall, my_page_url, notify_later, require
 
 TAKE_DOWN = "take_down"
@@ -53,6 +54,7 @@ def _take_down(actor, item, reason: str, now) -> None:
     else:
         item.reject_note = reason
         fields.append("reject_note")
+        bump_wall(item.post_id)
         if item.post_id and item.published_at is not None:
             Post.objects.filter(pk=item.post_id, comment_count__gt=0).update(
                 comment_count=F("comment_count") - 1
@@ -169,24 +171,6 @@ def takedown_request_decline(*, actor, post: Post, note: str) -> Post:
 
 
 # --- reports ---------------------------------------------------------------------------------------
-def reporter_weight(reporter_key: str) -> Decimal:
-    """The weight of a reporter's next report, from their handled reports and the policy."""
-    policy = get_policy().wall
-    if not reporter_key:
-        return Decimal("1.00")
-    counts = Report.objects.filter(reporter_key=reporter_key).aggregate(
-        upheld=Count("pk", filter=Q(status=Report.Status.UPHELD)),
-        dismissed=Count("pk", filter=Q(status=Report.Status.DISMISSED)),
-    )
-    weight = (
-        1
-        + policy.reporter_weight_upheld_bonus * counts["upheld"]
-        - policy.reporter_weight_dismissed_penalty * counts["dismissed"]
-    )
-    weight = min(max(weight, policy.reporter_weight_min), policy.reporter_weight_max)
-    return Decimal(str(round(weight, 2)))
-
-
 def report_target(report: Report):
     return report.post if report.post_id else report.comment
 

@@ -91,15 +91,15 @@ def notify_later(recipient, *, kind: str, title: str, body: str = "", url: str =
     transaction.on_commit(send)
 
 
-def bump_wall() -> None:
-    """The public wall changed: invalidate its cache after commit."""
-    from whitewall.wall.cache import bump_wall_version
+def bump_wall(post_pk: int | None = None) -> None:
+    """The public wall changed (or, with ``post_pk``, one post's page): invalidate after commit."""
+    from whitewall.wall.cache import bump_post_version, bump_wall_version
 
-    transaction.on_commit(bump_wall_version)
+    transaction.on_commit(bump_wall_version if post_pk is None else (lambda: bump_post_version(post_pk)))
 
 
 def my_page_url() -> str:
-    return reverse("my_page")
+    return reverse("my_submissions")
 
 
 def _stage(post: Post, actor=None) -> None:
@@ -397,7 +397,7 @@ def comment_approve(*, actor, comment: Comment) -> Comment:
     with acting_as(actor):
         comment.save(update_fields=[*fields, "status", "published_at", "reject_reason", "reject_note"])
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
-    bump_wall()
+    bump_wall(comment.post_id)
     return comment
 
 
