@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-finance
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-finance bench-costs
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'
@@ -56,6 +56,9 @@ bench-audit: $(VENV)/.installed
 
 bench-finance: $(VENV)/.installed
 	$(BIN)/python bench/finance_bench.py
+
+bench-costs: $(VENV)/.installed
+	$(BIN)/python bench/costs_bench.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

@@ -13,6 +13,8 @@ import pytest
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Each browser test seeds the demo: a smaller set of demo claims (still every state) keeps it quick.
+os.environ.setdefault("WHITEWALL_DEMO_CLAIMS", "24")
 
 from ._support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, PageWatch  # noqa: E402
 

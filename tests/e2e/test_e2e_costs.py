@@ -24,6 +24,17 @@ if not CHROMIUM.exists():
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+@pytest.fixture(autouse=True)
+def _default_categories(transactional_db):
+    """The budget categories come from a data migration, which a transactional test's flush
+    removes: put them back before the demo data is seeded."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("whitewall.finance.migrations.0002_default_categories").seed(apps, None)
+
+
 def test_a_staff_member_requests_a_purchase_with_the_live_budget_check(open_page, base_url, demo):
     from whitewall.finance.models import BudgetCategory, PurchaseRequest
 

@@ -361,7 +361,10 @@ def test_the_live_check_hides_another_departments_budget(client, org):
 
 def test_purchase_save_refuses_numbers_the_columns_cannot_hold(org):
     with pytest.raises(ValidationError) as error:
-        draft(org, rows=(("服务器", "100000000", 1), ("机柜", 1, "1000000000000"), ("线缆", "99999999", "99999")))
+        draft(
+            org,
+            rows=(("服务器", "100000000", 1), ("机柜", 1, "1000000000000"), ("线缆", "99999999", "99999")),
+        )
     messages = " ".join(error.value.message_dict["items"])
     assert "Row 1, quantity" in messages and "Row 2, unit price" in messages and "Row 3" in messages
     assert not PurchaseRequest.objects.exists()

@@ -33,7 +33,7 @@ PLAN = {
         "travel": 40_000,
         "training": 30_000,
     },
-    "content-review": {"personnel": 600_000, "operating": 40_000, "training": 24_000, "travel": 12_000},
+    "content-review": {"personnel": 600_000, "operating": 40_000, "training": 24_000, "travel": 30_000},
     "tech-support": {
         "personnel": 1_000_000,
         "equipment": 300_000,
@@ -48,8 +48,8 @@ PLAN = {
         "travel": 60_000,
         "training": 15_000,
     },
-    "hr": {"personnel": 350_000, "operating": 36_000, "training": 60_000, "travel": 12_000},
-    "finance": {"personnel": 360_000, "operating": 36_000, "training": 18_000, "travel": 12_000},
+    "hr": {"personnel": 350_000, "operating": 36_000, "training": 60_000, "travel": 30_000},
+    "finance": {"personnel": 360_000, "operating": 36_000, "training": 18_000, "travel": 30_000},
     "security": {
         "personnel": 420_000,
         "equipment": 180_000,
@@ -69,6 +69,17 @@ def fiscal_year(year: int) -> FiscalYear:
     return fy
 
 
+def _ensure_categories() -> None:
+    """The default categories (a data migration seeds them; a flushed test database lacks them)."""
+    from importlib import import_module
+
+    defaults = import_module("whitewall.finance.migrations.0002_default_categories").CATEGORIES
+    for code, name, description, order in defaults:
+        BudgetCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": order}
+        )
+
+
 def _revision(budget, actor, note):
     BudgetRevision.record(budget, actor=actor, note=note)
 
@@ -76,6 +87,7 @@ def _revision(budget, actor, note):
 def seed_budgets() -> str:
     today = timezone.localdate()
     this_year, next_year = fiscal_year(today.year), fiscal_year(today.year + 1)
+    _ensure_categories()
     categories = {c.code: c for c in BudgetCategory.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=PLAN)}
     finance = User.objects.filter(username="finance").first()
