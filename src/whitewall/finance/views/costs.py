@@ -94,7 +94,7 @@ class CostReportDetailView(ObjectDetailView):
             "s": obj.snapshot or {},
             "can_publish": draft and can_change,
             "can_refresh": draft and can_change,
-        }
+        } | ({} if draft else {"edit_url": None, "delete_url": None})
 
 
 class CostReportPrintView(ObjectPermissionRequiredMixin, View):
