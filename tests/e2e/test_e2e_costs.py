@@ -41,6 +41,8 @@ def test_a_staff_member_requests_a_purchase_with_the_live_budget_check(open_page
     page, watch = open_page()
     submit_login(page, base_url, "operator", demo)
     goto(page, base_url, "/console/finance/purchases/add/")
+    # A new request starts with the requester's department and today's date.
+    assert page.locator("#id_department").input_value() and page.locator("#id_expected_date").input_value()
     page.fill("#id_title", "活动用补光灯")
     page.select_option("#id_category", str(BudgetCategory.objects.get(code="operating").pk))
     page.fill("#id_reason", "周末直播活动需要补光")

@@ -151,7 +151,7 @@ class PurchaseRequestForm(StyledModelForm):
         model = PurchaseRequest
         fields = ("title", "department", "category", "project", "expected_date", "reason")
         widgets = {
-            "expected_date": forms.DateInput(attrs={"type": "date"}),
+            "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -159,10 +159,11 @@ class PurchaseRequestForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = BudgetCategory.objects.filter(is_active=True)
         profile = getattr(user, "staff_profile", None)
-        if profile is not None and not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("department", profile.department_id)
-        if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("expected_date", timezone.localdate())
+        # A new request: the requester's department and today, unless given.
+        if profile is not None and not self.instance.pk and not self.initial.get("department"):
+            self.initial["department"] = profile.department_id
+        if not self.instance.pk and not self.initial.get("expected_date"):
+            self.initial["expected_date"] = timezone.localdate()
         for name in ("department", "category", "expected_date"):
             self.fields[name].widget.attrs["data-budget-check"] = "1"
 
