@@ -218,3 +218,29 @@ def test_claim_list_mine_filter(client, django_user_model):
     content = client.get(reverse("finance:claim_list") + "?mine=true").content.decode()
     assert mine.get_absolute_url() in content and other.get_absolute_url() not in content
     assert services.claim_checklist(mine)[0]["ok"]
+
+
+@pytest.mark.django_db
+def test_finance_card_counts_claims_waiting_for_the_finance_audit(rf, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from whitewall.finance.registrations import finance_card
+
+    officer = django_user_model.objects.create_user(username="fo", email="fo@example.com", is_staff=True)
+    officer.groups.add(Group.objects.get(name="finance_officer"))
+    department = Department.objects.get(code="operations")
+    applicant = django_user_model.objects.create_user(username="ap", email="ap@example.com")
+    Claim.objects.create(
+        number="BX-C1", applicant=applicant, department=department, purpose="x", status="finance_audit"
+    )
+    Claim.objects.create(
+        number="BX-C2", applicant=applicant, department=department, purpose="y", status="draft"
+    )
+    request = rf.get("/console/")
+    request.user = officer
+    card = finance_card(request)
+    figures = {str(label): count for label, count, _url in card["figures"]}
+    assert figures["Waiting for the finance audit"] == 1
+    nobody = django_user_model.objects.create_user(username="nb", email="nb@example.com", is_staff=True)
+    request.user = nobody
+    assert finance_card(request) is None

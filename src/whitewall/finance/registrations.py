@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from whitewall.accounts.registrations import EVERY_STAFF_ROLE
 from whitewall.accounts.roles import ALL, READ, register_grants
+from whitewall.core.dashboard import register_widget
 from whitewall.core.demo import register_seeder
 from whitewall.core.navigation import MenuItem, register_menu
 from whitewall.core.search import register_search
@@ -122,6 +123,7 @@ def register() -> None:
     )
     register_search(BudgetCategory, ("name", "code"), gettext_lazy("Budget categories"))
     register_search(Claim, ("number", "purpose"), gettext_lazy("Reimbursement claims"))
+    register_widget("finance", finance_card, weight=50)
     register_search(Budget, ("department__name", "category__name"), gettext_lazy("Budgets"))
 
     from whitewall.core.api.registry import register_api
@@ -139,3 +141,56 @@ def register() -> None:
     from whitewall.finance import registrations_costs
 
     registrations_costs.register()
+
+
+def finance_card(request):
+    """Claims in flight (one's own, and those waiting for the finance audit or payment) and the
+    budget lines of the current year that are over budget."""
+    from django.db.models import F
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from whitewall.core.permissions import has_model_permission
+    from whitewall.finance.models import BudgetLine, Claim, ClaimStatus
+
+    user = request.user
+    claims = Claim.objects.restrict(user, "view")
+    lines = BudgetLine.objects.restrict(user, "view").filter(fiscal_year__year=timezone.localdate().year)
+    if not claims.exists() and not lines.exists():
+        return None
+    url = reverse("finance:claim_list")
+    in_flight = [
+        ClaimStatus.SUBMITTED,
+        ClaimStatus.IN_APPROVAL,
+        ClaimStatus.FINANCE_AUDIT,
+        ClaimStatus.APPROVED,
+    ]
+    figures = [
+        (
+            _("My claims in progress"),
+            claims.filter(applicant=user, status__in=in_flight).count(),
+            url + "?mine=true",
+        )
+    ]
+    if has_model_permission(user, Claim, "audit"):
+        figures.append(
+            (
+                _("Waiting for the finance audit"),
+                claims.filter(status=ClaimStatus.FINANCE_AUDIT).count(),
+                url + "?status=finance_audit",
+            )
+        )
+    if has_model_permission(user, Claim, "pay"):
+        figures.append(
+            (
+                _("Waiting for payment"),
+                claims.filter(status=ClaimStatus.APPROVED).count(),
+                reverse("finance:claim_pay"),
+            )
+        )
+    over = 0
+    if lines.exists():
+        over = lines.filter(budget__lt=F("committed") + F("actual")).count()
+        figures.append((_("Budget lines over budget"), over, reverse("finance:budgetline_list")))
+    return {"title": _("Finance"), "icon": "cash-coin", "figures": figures, "warning": over > 0}
