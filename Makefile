@@ -67,5 +67,8 @@ bench-plan: $(VENV)/.installed
 bench-finance: $(VENV)/.installed
 	$(BIN)/python bench/finance_bench.py
 
+bench-costs: $(VENV)/.installed
+	$(BIN)/python bench/costs_bench.py
+
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

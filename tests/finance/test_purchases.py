@@ -368,3 +368,10 @@ def test_purchase_save_refuses_numbers_the_columns_cannot_hold(org):
     messages = " ".join(error.value.message_dict["items"])
     assert "Row 1, quantity" in messages and "Row 2, unit price" in messages and "Row 3" in messages
     assert not PurchaseRequest.objects.exists()
+
+
+def test_a_new_request_starts_with_the_requesters_department_and_today(client, org):
+    sign_in(client, org.applicant)
+    body = client.get("/console/finance/purchases/add/").content.decode()
+    assert f'<option value="{org.department.pk}" selected>' in body
+    assert f'value="{org.today.isoformat()}"' in body

@@ -94,7 +94,7 @@ class CostReportDetailView(ObjectDetailView):
             "s": obj.snapshot or {},
             "can_publish": draft and can_change,
             "can_refresh": draft and can_change,
-        }
+        } | ({} if draft else {"edit_url": None, "delete_url": None})
 
 
 class CostReportPrintView(ObjectPermissionRequiredMixin, View):
@@ -115,7 +115,7 @@ class CostReportForm(StyledModelForm):
         model = CostReport
         fields = ("month", "summary", "findings", "actions")
         widgets = {
-            "month": forms.DateInput(attrs={"type": "date"}),
+            "month": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 6}),
             "actions": forms.Textarea(attrs={"rows": 6}),
@@ -270,8 +270,8 @@ class SavingMeasureForm(StyledModelForm):
             "status",
         )
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 

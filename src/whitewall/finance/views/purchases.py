@@ -3,7 +3,6 @@ live budget check, and the actions (submit, order, receive, cancel)."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -125,20 +124,26 @@ class PurchaseRequestDetailView(ObjectDetailView):
                 amount=obj.amount,
                 request=obj,
             )
-        return {
-            "items": list(obj.items.all()),
-            "commitment": commitment,
-            "line": line,
-            "check": check,
-            "can_submit": obj.status in PURCHASE_EDITABLE and obj.requester_id == user.pk and obj.amount > 0,
-            "may_override": control._may_override(user),
-            "can_order": obj.status == PurchaseStatus.APPROVED and is_finance,
-            "can_receive": obj.status == PurchaseStatus.ORDERED and is_finance,
-            "can_cancel": can_change
-            and obj.status in (*PURCHASE_EDITABLE, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED),
-            "today": timezone.localdate(),
-            "is_editable": obj.status in PURCHASE_EDITABLE,
-        }
+        return (
+            {
+                "items": list(obj.items.all()),
+                "commitment": commitment,
+                "line": line,
+                "check": check,
+                "can_submit": obj.status in PURCHASE_EDITABLE
+                and obj.requester_id == user.pk
+                and obj.amount > 0,
+                "may_override": control._may_override(user),
+                "can_order": obj.status == PurchaseStatus.APPROVED and is_finance,
+                "can_receive": obj.status == PurchaseStatus.ORDERED and is_finance,
+                "can_cancel": can_change
+                and obj.status in (*PURCHASE_EDITABLE, PurchaseStatus.APPROVED, PurchaseStatus.ORDERED),
+                "today": timezone.localdate(),
+                "is_editable": obj.status in PURCHASE_EDITABLE,
+            }
+            | ({} if obj.status in PURCHASE_EDITABLE else {"edit_url": None})
+            | ({} if obj.status == PurchaseStatus.DRAFT else {"delete_url": None})
+        )
 
 
 class PurchaseRequestForm(StyledModelForm):
@@ -146,7 +151,7 @@ class PurchaseRequestForm(StyledModelForm):
         model = PurchaseRequest
         fields = ("title", "department", "category", "project", "expected_date", "reason")
         widgets = {
-            "expected_date": forms.DateInput(attrs={"type": "date"}),
+            "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -154,10 +159,11 @@ class PurchaseRequestForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = BudgetCategory.objects.filter(is_active=True)
         profile = getattr(user, "staff_profile", None)
-        if profile is not None and not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("department", profile.department_id)
-        if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("expected_date", timezone.localdate())
+        # A new request: the requester's department and today, unless given.
+        if profile is not None and not self.instance.pk and not self.initial.get("department"):
+            self.initial["department"] = profile.department_id
+        if not self.instance.pk and not self.initial.get("expected_date"):
+            self.initial["expected_date"] = timezone.localdate()
         for name in ("department", "category", "expected_date"):
             self.fields[name].widget.attrs["data-budget-check"] = "1"
 
@@ -286,9 +292,10 @@ def _int(value):
 
 
 def _date(value):
+    """A date as the form's date input sends it (ISO, or the active language's input formats)."""
     try:
-        return datetime.date.fromisoformat(str(value or "").strip())
-    except ValueError:
+        return forms.DateField(required=False).clean(str(value or "").strip()[:20])
+    except ValidationError:
         return None
 
 
