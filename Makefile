@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-wall bench-screening bench-plan bench-finance
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-wall bench-screening bench-plan bench-finance bench-costs
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'

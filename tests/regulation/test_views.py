@@ -187,7 +187,7 @@ class ClauseDetailTests(TestCase):
 
     def test_a_clause_whose_module_does_not_exist_says_so(self):
         content = self.client.get(
-            reverse("regulation:clause_detail", kwargs={"code": "5.2.3"})
+            reverse("regulation:clause_detail", kwargs={"code": "3.1.2"})
         ).content.decode()
         self.assertIn('data-testid="not-built"', content)
         self.assertIn('data-status="not_built"', content)

@@ -451,5 +451,14 @@ SPECTACULAR_SETTINGS = {
         "CheckStatusEnum": "whitewall.regulation.models.STATUS_CHOICES",
         "DeliveryStatusEnum": "whitewall.notifications.models.Delivery.STATUS_CHOICES",
         "JobStatusEnum": "whitewall.core.models.Job.STATUS_CHOICES",
+        "ApprovalDecisionEnum": "whitewall.approvals.models.Decision",
+        # Domain apps' choice sets whose field names collide (named here as strings: no import).
+        "ScreenActionEnum": "whitewall.wall.models.words.ScreenAction",
+        "PostStatusEnum": "whitewall.wall.models.posts.Post.Status",
+        "RejectReasonEnum": "whitewall.wall.models.posts.RejectReason",
+        "ReportReasonEnum": "whitewall.wall.models.posts.Report.Reason",
+        "ReportStatusEnum": "whitewall.wall.models.posts.Report.Status",
+        "FeedbackKindEnum": "whitewall.wall.models.posts.Feedback.Kind",
+        "FeedbackStatusEnum": "whitewall.wall.models.posts.Feedback.Status",
     },
 }

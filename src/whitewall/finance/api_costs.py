@@ -79,7 +79,7 @@ class PurchaseRequestSerializer(serializers.ModelSerializer):
         )
 
 
-class SubmitSerializer(serializers.Serializer):
+class PurchaseSubmitSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -139,11 +139,11 @@ class PurchaseRequestViewSet(RestrictedModelViewSet):
         obj.refresh_from_db()
         return Response(PurchaseRequestSerializer(obj).data)
 
-    @extend_schema(request=SubmitSerializer, responses=PurchaseRequestSerializer)
+    @extend_schema(request=PurchaseSubmitSerializer, responses=PurchaseRequestSerializer)
     @action(detail=True, methods=["post"], permission_action=VIEW)
     def submit(self, request, pk=None):
         return self._act(
-            SubmitSerializer,
+            PurchaseSubmitSerializer,
             lambda obj, data: services.purchase_submit(
                 actor=request.user, request=obj, override_reason=data.get("override_reason", "")
             ),

@@ -364,6 +364,10 @@ def seed_measures(today: datetime.date) -> int:
 
 
 def seed_costs() -> str:
+    from whitewall.finance.models import SavingMeasure
+
+    if SavingMeasure.objects.exists():
+        return "already present"
     today = timezone.localdate()
     if not _covered(today):
         return "no fiscal year covers today: nothing seeded"

@@ -261,7 +261,7 @@ def _bulk(request, model):
 
 
 # --- reports --------------------------------------------------------------------------------------
-class ReportSerializer(serializers.ModelSerializer):
+class ModerationReportSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -290,31 +290,31 @@ class ReportViewSet(RestrictedReadOnlyViewSet):
     handles every open report of the same post or comment."""
 
     model = Report
-    serializer_class = ReportSerializer
+    serializer_class = ModerationReportSerializer
     filterset_class = ReportFilterSet
 
     def base_queryset(self):
         return Report.objects.select_related("handled_by")
 
-    @extend_schema(request=NoteInput, responses=ReportSerializer)
+    @extend_schema(request=NoteInput, responses=ModerationReportSerializer)
     @action(detail=True, methods=["post"], permission_action="change")
     def uphold(self, request, pk=None):
         """Take the item down (or keep it hidden); reporters' weights go up."""
         data = _input(NoteInput, request)
         report = moderation.report_uphold(actor=request.user, report=self.get_object(), note=data["note"])
-        return Response(ReportSerializer(report).data)
+        return Response(ModerationReportSerializer(report).data)
 
-    @extend_schema(request=RequiredNoteInput, responses=ReportSerializer)
+    @extend_schema(request=RequiredNoteInput, responses=ModerationReportSerializer)
     @action(detail=True, methods=["post"], permission_action="change")
     def dismiss(self, request, pk=None):
         """Dismiss; the item is shown again once its score is under the threshold."""
         data = _input(RequiredNoteInput, request)
         report = moderation.report_dismiss(actor=request.user, report=self.get_object(), note=data["note"])
-        return Response(ReportSerializer(report).data)
+        return Response(ModerationReportSerializer(report).data)
 
 
 # --- feedback and complaints ----------------------------------------------------------------------
-class FeedbackSerializer(serializers.ModelSerializer):
+class ModerationFeedbackSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     replied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -353,23 +353,23 @@ class CloseInput(serializers.Serializer):
 
 class FeedbackViewSet(RestrictedReadOnlyViewSet):
     model = Feedback
-    serializer_class = FeedbackSerializer
+    serializer_class = ModerationFeedbackSerializer
     filterset_class = FeedbackFilterSet
 
     def base_queryset(self):
         return Feedback.objects.select_related("user", "replied_by")
 
-    @extend_schema(request=ReplyInput, responses=FeedbackSerializer)
+    @extend_schema(request=ReplyInput, responses=ModerationFeedbackSerializer)
     @action(detail=True, methods=["post"], permission_action="change")
     def reply(self, request, pk=None):
         """Reply: the user sees it on their page and is notified."""
         data = _input(ReplyInput, request)
         feedback = moderation.feedback_reply(actor=request.user, feedback=self.get_object(), **data)
-        return Response(FeedbackSerializer(feedback).data)
+        return Response(ModerationFeedbackSerializer(feedback).data)
 
-    @extend_schema(request=CloseInput, responses=FeedbackSerializer)
+    @extend_schema(request=CloseInput, responses=ModerationFeedbackSerializer)
     @action(detail=True, methods=["post"], permission_action="change")
     def close(self, request, pk=None):
         data = _input(CloseInput, request)
         feedback = moderation.feedback_close(actor=request.user, feedback=self.get_object(), **data)
-        return Response(FeedbackSerializer(feedback).data)
+        return Response(ModerationFeedbackSerializer(feedback).data)

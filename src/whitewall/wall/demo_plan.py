@@ -60,6 +60,8 @@ def seed_plan() -> str:
     }
     if "operator" not in staff or "marketing" not in staff:
         return "publishing plan: skipped (no demo staff)"
+    if PlanItem.objects.exists():
+        return "already present"
     operator, marketing = staff["operator"], staff["marketing"]
     topics = {}
     for name, slug, description in TOPICS:
