@@ -87,6 +87,7 @@ def test_actual_entries_import_needs_the_add_permission(org):
 def test_the_import_page_reports_problems_and_imports(client, org):
     org.budget("personnel", "600000")
     sign_in(client, org.finance)
+    client.cookies["whitewall_language"] = "en"  # the messages below are checked in English
     assert client.get("/console/finance/actuals/import/").status_code == 200
     bad = SimpleUploadedFile("payroll.xlsx", workbook([["operations", "personnel", "bad", 1, "", "x"]]))
     response = client.post("/console/finance/actuals/import/", {"file": bad})

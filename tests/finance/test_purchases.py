@@ -298,6 +298,7 @@ def test_the_form_creates_a_request_with_its_items_and_the_live_check_answers(cl
 
 def test_the_form_shows_item_errors_with_row_and_column(client, org):
     sign_in(client, org.applicant)
+    client.cookies["whitewall_language"] = "en"  # the message below is checked in English
     response = client.post(
         "/console/finance/purchases/add/",
         {
