@@ -33,7 +33,9 @@ def _publish_all_pending():
     from whitewall.wall.models import Post
 
     for post in Post.objects.filter(
-        status=Post.Status.PENDING, submitted_at__gte=timezone.now() - timezone.timedelta(hours=1)
+        source=Post.Source.SUBMISSION,
+        status=Post.Status.PENDING,
+        submitted_at__gte=timezone.now() - timezone.timedelta(hours=1),
     ):
         post.status = Post.Status.PUBLISHED
         post.published_at = timezone.now()

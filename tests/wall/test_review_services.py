@@ -208,3 +208,16 @@ def test_review_keep_clears_the_flag_and_unhides(wall):
     review.review_keep(actor=wall.reviewer, item=post)
     post.refresh_from_db()
     assert post.flagged_at is None and post.hidden_at is None and post.reviewed_by == wall.reviewer
+
+
+def test_staff_posts_in_approval_never_reach_the_review_queue(wall, client):
+    from django.urls import reverse
+
+    staff_post = wall.post(source=Post.Source.STAFF)  # pending in its approval request
+    client.force_login(wall.reviewer)
+    assert staff_post.title not in client.get(reverse("wall:review_list")).content.decode()
+    with pytest.raises(ValidationError) as caught:
+        review.post_approve(actor=wall.reviewer, post=staff_post)
+    assert "source" in caught.value.message_dict
+    staff_post.refresh_from_db()
+    assert staff_post.status == Post.Status.PENDING and staff_post.reviewed_by is None

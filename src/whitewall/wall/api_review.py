@@ -127,6 +127,9 @@ class _ReviewViewSet(RestrictedReadOnlyViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if queryset.model is Post:
+            # Submissions only: staff-written posts are approved through the approval engine.
+            queryset = queryset.filter(source=Post.Source.SUBMISSION)
         if self.action != "list":
             return queryset
         queue = self.request.query_params.get("queue", "pending")

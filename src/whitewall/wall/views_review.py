@@ -127,7 +127,12 @@ class ReviewQueueView(ConsolePermissionMixin, View):
     page_size = 25
 
     def posts(self, user):
-        return Post.objects.restrict(user, REVIEW).select_related("topic", "author", "locked_by")
+        # Submissions only: staff-written posts are approved through the approval engine.
+        return (
+            Post.objects.restrict(user, REVIEW)
+            .filter(source=Post.Source.SUBMISSION)
+            .select_related("topic", "author", "locked_by")
+        )
 
     def comments(self, user):
         return Comment.objects.restrict(user, REVIEW).select_related("post", "author", "locked_by")

@@ -132,6 +132,17 @@ def _claim(actor, item, statuses, *, flagged: bool = False):
     waiting = Q(status__in=statuses)
     if flagged:
         waiting |= Q(flagged_at__isnull=False)
+    if model is Post:
+        # Staff-written posts are approved through the approval engine (wall.post), never here.
+        if item.source != Post.Source.SUBMISSION:
+            raise ValidationError(
+                {
+                    "source": _(
+                        "Staff posts are approved through their approval request, not in the review queue."
+                    )
+                }
+            )
+        waiting &= Q(source=Post.Source.SUBMISSION)
     rows = model.objects.filter(Q(pk=item.pk) & waiting & _lock_free(actor, now))
     # The system (actor None) decides without a lock.
     taken = rows.exists() if actor is None else rows.update(locked_by=actor, locked_until=until, updated=now)

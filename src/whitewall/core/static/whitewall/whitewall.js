@@ -29,7 +29,9 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.classList && target.classList.contains("ww-autosubmit") && target.form) {
-      target.form.submit();
+      // requestSubmit fires the submit event, so pages that add the CSRF token on submit (cached
+      // public pages carry none) get the chance to.
+      if (target.form.requestSubmit) target.form.requestSubmit(); else target.form.submit();
     }
     if (target.classList && target.classList.contains("ww-select-all")) {
       var form = target.closest("form");
