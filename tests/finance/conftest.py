@@ -79,6 +79,10 @@ class Org:
         self.auditor = make_staff(
             "auditor1", roles=["auditor"], department=Department.objects.get(code="management")
         )
+        # The data migration seeds the categories; a database flushed by a transactional test has none.
+        from whitewall.finance.demo_budgets import _ensure_categories
+
+        _ensure_categories()
         self.categories = {c.code: c for c in BudgetCategory.objects.all()}
 
     def category(self, code):
