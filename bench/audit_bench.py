@@ -12,19 +12,12 @@ written to bench/results/audit.json and audit.md.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ww_audit_bench"
+import _harness as harness
+
 SINGLE = 3000  # events appended one per transaction
 BATCHES, BATCH_SIZE = 100, 100  # events appended in batches (audit.services.batch)
 THREADS, PER_THREAD = 8, 400  # concurrent writers, each its own connection, one event per transaction
@@ -44,25 +37,8 @@ def payload(index: int) -> dict:
 
 
 # --- the child: one database -------------------------------------------------------------------
-def child(backend: str, url: str | None, out: Path) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"ww-audit-bench-{backend}-"))
-    os.environ.update(
-        {
-            "WHITEWALL_ENV": "development",
-            "WHITEWALL_DEBUG": "0",
-            "WHITEWALL_DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "whitewall.config.settings",
-            "WHITEWALL_LOG_LEVEL": "WARNING",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    if url:
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
+def child(backend: str, url: str | None, redis: str | None, out: Path, options) -> None:
+    harness.setup_django("audit", backend, url)
     import hashlib
     import threading
 
@@ -142,55 +118,15 @@ def child(backend: str, url: str | None, out: Path) -> None:
     figures["raw_sha256_per_s"] = len(blobs) / best
     figures["raw_sha256_mb_per_s"] = sum(map(len, blobs)) / best / 1e6
     figures["verify_vs_raw"] = figures["verify_per_s"] / figures["raw_sha256_per_s"]
-    out.write_text(json.dumps(figures), encoding="utf-8")
+    harness.write_figures(out, figures)
 
 
-# --- the parent: run each database, print and write the figures ------------------------------
-def postgres_reachable(url: str) -> str | None:
-    """Recreate the bench database; None when the server cannot be reached."""
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(
-            admin.replace("postgres://", "postgresql://", 1), autocommit=True, connect_timeout=3
-        ) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            db.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        print(f"PostgreSQL not used ({exc.__class__.__name__}: {exc})".strip(), file=sys.stderr)
-        return None
-    return url
-
-
-def run_child(backend: str, url: str | None) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out = Path(handle.name)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
-    command = [sys.executable, __file__, "--child", backend, "--out", str(out)]
-    if url:
-        command += ["--url", url]
-    subprocess.run(command, check=True, env=env)
-    figures = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
-    return figures
-
-
+# --- the parent: print and write the figures ---------------------------------------------------
 def markdown(runs: list[dict], meta: dict) -> str:
     lines = [
         "# Audit trail benchmark",
         "",
-        f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs), Python {meta['python']}.",
-        "Command: `make bench-audit` (`python bench/audit_bench.py`).",
+        harness.meta_line(meta, "make bench-audit"),
         "",
         "| figure | " + " | ".join(run["database"] for run in runs) + " |",
         "|---|" + "---|" * len(runs),
@@ -256,36 +192,7 @@ def markdown(runs: list[dict], meta: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
-    args = parser.parse_args()
-    if args.child:
-        child(args.child, args.url, args.out)
-        return 0
-    runs = [run_child("sqlite", None)]
-    if not args.no_postgres:
-        url = postgres_reachable(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-        if url:
-            runs.append(run_child("postgresql", url))
-    meta = {
-        "time": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": platform.machine() + " " + platform.processor(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "audit.json").write_text(
-        json.dumps({"meta": meta, "runs": runs}, indent=2) + "\n", encoding="utf-8"
-    )
-    text = markdown(runs, meta)
-    (RESULTS / "audit.md").write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return harness.main(__file__, "audit", child, markdown, doc=__doc__)
 
 
 if __name__ == "__main__":
