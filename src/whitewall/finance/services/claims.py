@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from whitewall.approvals.services import approval_submit, approval_withdraw
+from whitewall.audit.models import Action
+from whitewall.audit.services import record
 from whitewall.config.policy import get_policy
 from whitewall.core.money import format_money
 from whitewall.core.permissions import has_model_permission
@@ -47,6 +49,7 @@ __all__ = [
     "line_standard",
     "lines_standards",
     "receipt_add",
+    "receipt_open",
 ]
 
 SIGNATURES = (
@@ -272,6 +275,29 @@ def receipt_add(*, line: ClaimLine, upload) -> Receipt:
     receipt.file.save("receipt", ContentFile(data), save=False)
     receipt.save()
     return receipt
+
+
+def receipt_open(*, actor, receipt: Receipt, request=None):
+    """Open a receipt's file for ``actor`` to download or view, and record that in the audit trail
+    (who, which claim and line, which file). The caller has checked that ``actor`` may view the
+    claim. Raises FileNotFoundError (and records nothing) when the stored file is gone."""
+    handle = receipt.file.open("rb")
+    line = receipt.line
+    record(
+        action=Action.EXPORT,
+        actor=actor,
+        request=request,
+        obj=receipt,
+        extra={
+            "format": receipt.content_type,
+            "file": receipt.original_name,
+            "sha256": receipt.sha256,
+            "claim": line.claim.number,
+            "claim_id": line.claim_id,
+            "claim_line": line.pk,
+        },
+    )
+    return handle
 
 
 def _refresh_totals(claim: Claim) -> None:
