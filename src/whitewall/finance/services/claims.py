@@ -358,7 +358,9 @@ def claim_line_save(*, actor, line: ClaimLine, files=()) -> ClaimLine:
     # Other lines of the same category may now cross a per-day or per-claim cap too.
     lines = list(claim.lines.select_related("category"))
     others = [other for other in lines if other.pk != line.pk and other.category_id == line.category_id]
-    elsewhere = claimed_elsewhere(claim, [(other.category_id, other.date) for other in others])
+    elsewhere = (
+        claimed_elsewhere(claim, [(other.category_id, other.date) for other in others]) if others else {}
+    )
     for other in others:
         other.claim = claim
         verdict = line_standard(other, other_lines=lines, elsewhere=elsewhere)
@@ -472,8 +474,8 @@ def claim_recheck_budget(claim: Claim, *, stage, amounts: dict | None = None) ->
         check = control.budget_check(
             department=claim.department, category=line.category, on=line.date, amount=amount, exclude=claim
         )
-        held = claim_line_commitment_overridden(claim, line)
-        if check.action == control.STOP and not held:
+        # An overridden commitment stays held; asked only when the check would stop the line.
+        if check.action == control.STOP and not claim_line_commitment_overridden(claim, line):
             raise ValidationError(
                 {
                     "amount": _("Budget check at %(stage)s, line %(n)d: %(message)s")
