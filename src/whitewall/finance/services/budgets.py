@@ -159,6 +159,12 @@ def actual_entry_save(*, actor, entry: ActualEntry) -> ActualEntry:
     """Enter (or correct) spending outside claims and purchases; it goes straight to actual."""
     _require(actor, ActualEntry, "add" if entry.pk is None else "change")
     entry.full_clean()
+    _post_actual_entry(actor, entry)
+    return entry
+
+
+def _post_actual_entry(actor, entry: ActualEntry) -> None:
+    """Save a validated actual entry and record it in its ledger line's actual column."""
     entry.save()
     control.budget_record_actual(
         actor=actor,
@@ -171,4 +177,3 @@ def actual_entry_save(*, actor, entry: ActualEntry) -> ActualEntry:
         project=entry.project,
         description=entry.description,
     )
-    return entry

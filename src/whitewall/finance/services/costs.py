@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from whitewall.accounts.models import Department
 from whitewall.audit import services as audit
 from whitewall.config.policy import get_policy
-from whitewall.finance import analysis, control
+from whitewall.finance import analysis
 from whitewall.finance.models import (
     CENT,
     ActualEntry,
@@ -27,7 +27,7 @@ from whitewall.finance.models import (
     FiscalYear,
     SavingMeasure,
 )
-from whitewall.finance.services.budgets import _require
+from whitewall.finance.services.budgets import _post_actual_entry, _require
 
 __all__ = [
     "ImportResult",
@@ -347,17 +347,7 @@ def actual_entries_import(*, actor, data: bytes, name: str = "") -> ImportResult
         return result
     with audit.batch():
         for entry in entries:
-            entry.save()
-            control.budget_record_actual(
-                actor=actor,
-                document=entry,
-                line_key="",
-                department=entry.department,
-                category=entry.category,
-                on=entry.date,
-                amount=entry.amount,
-                description=entry.description,
-            )
+            _post_actual_entry(actor, entry)
             result.total += entry.amount
         audit.record(
             action="import",
