@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export WHITEWALL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-wall bench-screening bench-plan bench-finance bench-costs
+.PHONY: run test lint check-python install install-test messages compilemessages screenshots clean bench-audit bench-wall bench-screening bench-plan bench-finance
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "Whitewall needs Python 3.11 or newer; this python3 is %d.%d. Install Python 3.11+ or run: make run PYTHON=/path/to/python3.11" % v[:2])'
@@ -64,11 +64,9 @@ bench-screening: $(VENV)/.installed
 bench-plan: $(VENV)/.installed
 	$(BIN)/python bench/plan_bench.py
 
+# Budget check and cost dashboard with 100 and 100,000 claims (SQLite, PostgreSQL).
 bench-finance: $(VENV)/.installed
 	$(BIN)/python bench/finance_bench.py
-
-bench-costs: $(VENV)/.installed
-	$(BIN)/python bench/costs_bench.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache

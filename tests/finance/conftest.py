@@ -13,6 +13,7 @@ from django.utils import timezone
 from whitewall.accounts.models import Department, StaffProfile, User
 from whitewall.finance import control
 from whitewall.finance.models import Budget, BudgetCategory, BudgetStatus, FiscalYear
+from whitewall.finance.services import ensure_default_categories
 
 _numbers = itertools.count(1)
 
@@ -80,9 +81,7 @@ class Org:
             "auditor1", roles=["auditor"], department=Department.objects.get(code="management")
         )
         # The data migration seeds the categories; a database flushed by a transactional test has none.
-        from whitewall.finance.demo_budgets import _ensure_categories
-
-        _ensure_categories()
+        ensure_default_categories()
         self.categories = {c.code: c for c in BudgetCategory.objects.all()}
 
     def category(self, code):

@@ -200,3 +200,19 @@ def test_adjustment_names_the_missing_line(org):
             ),
         )
     assert {"source", "target"} <= set(error.value.message_dict)
+
+
+def test_ensure_default_categories_adds_the_missing_and_leaves_the_rest(org):
+    from whitewall.finance.models import BudgetCategory
+
+    travel = org.category("travel")
+    travel.name = "差旅（改名）"
+    travel.save()
+    BudgetCategory.objects.filter(code="training").delete()
+    assert services.ensure_default_categories() == 1
+    assert BudgetCategory.objects.filter(code="training").exists()
+    travel.refresh_from_db()
+    assert travel.name == "差旅（改名）"
+    codes = {code for code, *_rest in services.budgets.DEFAULT_CATEGORIES}
+    assert codes <= set(BudgetCategory.objects.values_list("code", flat=True))
+    assert services.ensure_default_categories() == 0

@@ -108,6 +108,49 @@ class ClaimViewTests(
         self.assertEqual(download.status_code, 200)
         self.assertEqual(download["Content-Type"], "application/pdf")
 
+    def test_receipt_download_is_audited(self):
+        from whitewall.audit.models import AuditEvent
+
+        self.add_permissions("view", "change", constraints={"applicant": self.user.pk})
+        claim = self.objects[0]
+        self.client.post(self._line_url(claim), self._line_data())
+        line = claim.lines.get()
+        receipt = line.receipts.get()
+        exports = AuditEvent.objects.filter(action="export", object_type="finance.receipt")
+        self.assertEqual(exports.count(), 0)
+        download = self.client.get(reverse("finance:receipt_download", args=[receipt.pk]))
+        self.assertEqual(download.status_code, 200)
+        b"".join(download.streaming_content)
+        event = exports.get()
+        self.assertEqual(event.actor_id, self.user.pk)
+        self.assertEqual(event.object_id, str(receipt.pk))
+        self.assertEqual(event.extra_data["claim"], claim.number)
+        self.assertEqual(event.extra_data["claim_line"], line.pk)
+        self.assertEqual(event.extra_data["file"], "发票.pdf")
+        self.assertEqual(event.extra_data["sha256"], receipt.sha256)
+        # Someone who may not see the claim gets nothing, and no download is recorded.
+        other = Claim.objects.create(
+            number="BX-OTHER", applicant=self.make_colleague(), department=self.department, purpose="别人的"
+        )
+        hidden = Receipt.objects.create(
+            line=ClaimLine.objects.create(
+                claim=other,
+                category=line.category,
+                date=line.date,
+                amount=Decimal("10"),
+                description="x",
+            ),
+            file=receipt.file.name,
+            original_name="别人的发票.pdf",
+            content_type="application/pdf",
+            size=receipt.size,
+            sha256=receipt.sha256,
+        )
+        self.assertEqual(
+            self.client.get(reverse("finance:receipt_download", args=[hidden.pk])).status_code, 404
+        )
+        self.assertEqual(exports.count(), 1)
+
     def test_line_form_refuses_bad_input_naming_the_field_and_saves_nothing(self):
         self.add_permissions("view", "change")
         claim = self.objects[0]

@@ -180,6 +180,71 @@ def test_claim_line_save_per_day_cap_counts_the_days_lines(org):
     assert "per day cap" in error.value.message_dict["exception_reason"][0]
 
 
+def _over_day_cap(error) -> bool:
+    return any("per day cap" in str(m) for messages in error.value.message_dict.values() for m in messages)
+
+
+def test_per_day_cap_counts_the_applicants_other_submitted_claims(org):
+    org.budget("travel", "12000")
+    submitted(org, ("900",))  # P3: travel per day cap 1,500
+    second = new_claim(org, purpose="同日另一张报销单")
+    with pytest.raises(ValidationError) as error:  # drafting: 900 + 900 on the same day
+        add_line(org, second, "900")
+    assert _over_day_cap(error)
+    line = add_line(org, second, "900", exception_reason="同日两段行程")
+    assert line.exceeds_standard and "per day cap" in line.standard_note
+    # Submission checks again: without the reason the second claim is refused.
+    ClaimLine.objects.filter(pk=line.pk).update(exception_reason="")
+    with pytest.raises(ValidationError) as error:
+        services.claim_submit(actor=org.applicant, claim=second)
+    assert "per day cap" in " ".join(error.value.message_dict["lines"])
+    second.refresh_from_db()
+    assert second.status == ClaimStatus.DRAFT
+
+
+def test_per_day_cap_ignores_other_drafts_and_rejected_claims(org):
+    org.budget("travel", "12000")
+    draft = new_claim(org)
+    add_line(org, draft, "900")
+    second = new_claim(org)
+    assert not add_line(org, second, "900").exceeds_standard  # another draft does not count
+    first, request = submitted(org, ("900",))
+    third = new_claim(org)
+    with pytest.raises(ValidationError):
+        add_line(org, third, "900")
+    approval_decide(actor=org.head, request=request, decision="reject", comment="行程未审批")
+    first.refresh_from_db()
+    assert first.status == ClaimStatus.REJECTED
+    assert not add_line(org, third, "900").exceeds_standard  # a rejected claim no longer counts
+
+
+def test_per_day_cap_keeps_days_categories_and_applicants_apart(org):
+    org.budget("travel", "12000")
+    org.budget("training", "12000")
+    submitted(org, ("900",))
+    claim = new_claim(org)
+    yesterday = org.today - datetime.timedelta(days=1)
+    assert not add_line(org, claim, "900", day=yesterday).exceeds_standard  # another day
+    assert not add_line(org, claim, "900", category="training").exceeds_standard  # another category
+    colleague = new_claim(org, applicant=org.colleague)
+    assert not add_line(org, colleague, "900").exceeds_standard  # another applicant's claim
+
+
+def test_finance_audit_flags_the_later_claim_over_the_day_cap(org):
+    org.budget("travel", "12000")
+    first = to_audit(org, ("900",))
+    second, request = submitted(org, ("900",), exception_reason="同日两段行程")
+    approve_all(request)
+    second.refresh_from_db()
+    ours = {item["key"]: item for item in services.claim_checklist(second)}
+    assert ours["standards"]["ok"] and ours["standards"]["detail"]  # over, with the reason given
+    theirs = {item["key"]: item for item in services.claim_checklist(first)}
+    assert theirs["standards"]["ok"] and not theirs["standards"]["detail"]  # submitted first
+    ClaimLine.objects.filter(claim=second).update(exception_reason="")
+    ours = {item["key"]: item for item in services.claim_checklist(second)}
+    assert not ours["standards"]["ok"]
+
+
 # --- claim_submit ----------------------------------------------------------------------------------
 def test_claim_submit_commits_the_budget_and_starts_the_flow(org):
     org.budget("travel", "12000")

@@ -46,6 +46,74 @@ def test_actual_entries_import_records_every_row_as_actual(org):
     assert ActualEntry.objects.filter(reference="PAY-02").get().date == datetime.date(org.year.year, 2, 28)
 
 
+def _payroll(org, months=3):
+    return workbook(
+        [
+            [
+                "operations",
+                "personnel",
+                month_day(org, month, 28),
+                1000 * month,
+                f"PAY-{month}",
+                f"{month}月工资",
+            ]
+            for month in range(1, months + 1)
+        ],
+    )
+
+
+def test_actual_entries_import_is_audited_as_one_batch_with_a_summary(org, monkeypatch):
+    from whitewall.audit import services as audit
+    from whitewall.audit.models import AuditEvent
+
+    org.budget("personnel", "600000")
+    appends = []
+    original = audit.append
+
+    def counting_append(events, using=None):
+        appends.append(len(events))
+        return original(events, using=using)
+
+    monkeypatch.setattr(audit, "append", counting_append)
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    result = services.actual_entries_import(actor=org.finance, data=_payroll(org), name="工资.xlsx")
+    assert result.ok and result.rows == 3
+    events = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq"))
+    assert appends == [len(events)]  # every event of the import joined the chain in one append
+    created = [e for e in events if e.action == "create" and e.object_type == "finance.actualentry"]
+    assert sorted(int(e.object_id) for e in created) == sorted(entry.pk for entry in result.entries)
+    summary = [e for e in events if e.action == "import"]
+    assert len(summary) == 1 and summary[0] is events[-1]
+    assert summary[0].actor_id == org.finance.pk and summary[0].object_type == "finance.actualentry"
+    assert summary[0].extra_data["file"] == "工资.xlsx" and summary[0].extra_data["rows"] == 3
+    assert summary[0].extra_data["total"] == "6000.00"
+
+
+def test_a_failed_import_leaves_no_rows_and_no_events(org, monkeypatch):
+    from whitewall.audit.models import AuditEvent
+    from whitewall.finance import control
+    from whitewall.finance.models import Commitment
+
+    org.budget("personnel", "600000")
+    original = control.budget_record_actual
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise RuntimeError("the ledger went away")
+        return original(**kwargs)
+
+    monkeypatch.setattr(control, "budget_record_actual", failing)
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        services.actual_entries_import(actor=org.finance, data=_payroll(org), name="工资.xlsx")
+    assert len(calls) == 3  # two rows were written before the failure
+    assert ActualEntry.objects.count() == 0 and not Commitment.objects.exists()
+    assert not BudgetLine.objects.filter(actual__gt=0).exists()
+    assert AuditEvent.objects.count() == before
+
+
 def test_actual_entries_import_is_all_or_nothing_and_names_row_and_column(org):
     data = workbook(
         [

@@ -69,17 +69,6 @@ def fiscal_year(year: int) -> FiscalYear:
     return fy
 
 
-def _ensure_categories() -> None:
-    """The default categories (a data migration seeds them; a flushed test database lacks them)."""
-    from importlib import import_module
-
-    defaults = import_module("whitewall.finance.migrations.0002_default_categories").CATEGORIES
-    for code, name, description, order in defaults:
-        BudgetCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description, "sort_order": order}
-        )
-
-
 def _revision(budget, actor, note):
     BudgetRevision.record(budget, actor=actor, note=note)
 
@@ -87,7 +76,7 @@ def _revision(budget, actor, note):
 def seed_budgets() -> str:
     today = timezone.localdate()
     this_year, next_year = fiscal_year(today.year), fiscal_year(today.year + 1)
-    _ensure_categories()
+    services.ensure_default_categories()
     categories = {c.code: c for c in BudgetCategory.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=PLAN)}
     finance = User.objects.filter(username="finance").first()

@@ -14,6 +14,7 @@ from whitewall.finance.models import (
     AdjustmentStatus,
     Budget,
     BudgetAdjustment,
+    BudgetCategory,
     BudgetRevision,
     BudgetStatus,
 )
@@ -25,7 +26,36 @@ __all__ = [
     "budget_activate",
     "budget_save",
     "budget_submit",
+    "ensure_default_categories",
 ]
+
+# The budget categories every installation starts with: code, name (data in the default
+# language), description, sort order. The data migration seeds them; finance officers may add,
+# rename or retire categories afterwards.
+DEFAULT_CATEGORIES = (
+    ("personnel", "人员费用", "工资、社保、公积金、奖金等人员成本", 10),
+    ("equipment", "设备购置", "服务器、电脑、网络设备等固定资产购置", 20),
+    ("operating", "日常运营", "办公用品、软件订阅、邮寄、零星服务", 30),
+    ("marketing", "市场推广", "推广物料、活动、广告投放", 40),
+    ("training", "培训费用", "课程、考试、培训资料", 50),
+    ("travel", "差旅费用", "交通、住宿、伙食补助", 60),
+)
+
+
+def ensure_default_categories(model=None) -> int:
+    """Create the default categories that are missing (by code; existing ones are left as they
+    are). Returns how many were created. ``model`` is the category model to use: the data
+    migration passes its historical model; everyone else leaves the default."""
+    model = model or BudgetCategory
+    existing = set(
+        model.objects.filter(code__in=[row[0] for row in DEFAULT_CATEGORIES]).values_list("code", flat=True)
+    )
+    made = 0
+    for code, name, description, order in DEFAULT_CATEGORIES:
+        if code not in existing:
+            model.objects.create(code=code, name=name, description=description, sort_order=order)
+            made += 1
+    return made
 
 
 def _require(actor, obj_or_model, action: str) -> None:
@@ -129,6 +159,12 @@ def actual_entry_save(*, actor, entry: ActualEntry) -> ActualEntry:
     """Enter (or correct) spending outside claims and purchases; it goes straight to actual."""
     _require(actor, ActualEntry, "add" if entry.pk is None else "change")
     entry.full_clean()
+    _post_actual_entry(actor, entry)
+    return entry
+
+
+def _post_actual_entry(actor, entry: ActualEntry) -> None:
+    """Save a validated actual entry and record it in its ledger line's actual column."""
     entry.save()
     control.budget_record_actual(
         actor=actor,
@@ -141,4 +177,3 @@ def actual_entry_save(*, actor, entry: ActualEntry) -> ActualEntry:
         project=entry.project,
         description=entry.description,
     )
-    return entry

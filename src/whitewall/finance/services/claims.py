@@ -9,16 +9,20 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from whitewall.approvals.services import approval_submit, approval_withdraw
+from whitewall.audit.models import Action
+from whitewall.audit.services import record
 from whitewall.config.policy import get_policy
 from whitewall.core.money import format_money
 from whitewall.core.permissions import has_model_permission
 from whitewall.finance import control
 from whitewall.finance.models import (
+    COMMITTED_STATES,
     EDITABLE,
     ZERO,
     Claim,
@@ -41,8 +45,11 @@ __all__ = [
     "claim_save",
     "claim_submit",
     "claim_withdraw",
+    "claimed_elsewhere",
     "line_standard",
+    "lines_standards",
     "receipt_add",
+    "receipt_open",
 ]
 
 SIGNATURES = (
@@ -135,9 +142,53 @@ def claim_save(*, actor, claim: Claim) -> Claim:
 
 
 # --- lines, standards and receipts ------------------------------------------------------------------
-def line_standard(line: ClaimLine, *, other_lines=None) -> tuple[bool, str]:
+# Other claims whose lines count towards the applicant's per-day cap: submitted and later, paid
+# included. Drafts and withdrawn claims do not count (they may never be submitted; each is checked
+# against the others when it is), nor do rejected ones (they will not be paid).
+DAY_CAP_COUNTED = (*COMMITTED_STATES, ClaimStatus.PAID)
+
+
+def claimed_elsewhere(claim: Claim, keys) -> dict[tuple[int, object], Decimal]:
+    """What the applicant of ``claim`` already claims in other claims per (category id, date) of
+    ``keys``: the lines of the claims in ``DAY_CAP_COUNTED``, at their sanctioned amount when the
+    finance audit lowered one. A claim that is already submitted counts only the claims submitted
+    before it (the one that crosses a cap is the one that needs the exception reason); a draft
+    counts every submitted one. One query."""
+    keys = {(category_id, on) for category_id, on in keys if category_id and on}
+    if not keys or claim.applicant_id is None:
+        return {}
+    others = ClaimLine.objects.filter(
+        claim__applicant_id=claim.applicant_id,
+        claim__status__in=DAY_CAP_COUNTED,
+        category_id__in={category_id for category_id, _on in keys},
+        date__in={on for _category_id, on in keys},
+    )
+    if claim.pk is not None:
+        others = others.exclude(claim_id=claim.pk)
+        if claim.status not in EDITABLE and claim.submitted_at is not None:
+            others = others.filter(
+                Q(claim__submitted_at__lt=claim.submitted_at)
+                | Q(claim__submitted_at=claim.submitted_at, claim_id__lt=claim.pk)
+            )
+    rows = (
+        others.values("category_id", "date")
+        .annotate(total=Sum(Coalesce("sanctioned_amount", "amount")))
+        .order_by()
+    )
+    return {
+        (row["category_id"], row["date"]): row["total"]
+        for row in rows
+        if (row["category_id"], row["date"]) in keys
+    }
+
+
+def line_standard(line: ClaimLine, *, other_lines=None, elsewhere=None) -> tuple[bool, str]:
     """Whether ``line`` exceeds the reimbursement standard of its category for the applicant's
-    grade (per item, per day within the claim, per claim), and a note saying which."""
+    grade (per item; per day, counting the applicant's lines of that category and date in this
+    claim and in their other submitted claims; per claim), and a note saying which.
+
+    ``other_lines`` are the claim's lines (read when not given); ``elsewhere`` is
+    :func:`claimed_elsewhere` for them (queried when not given and the standard has a day cap)."""
     claim = line.claim
     standard = get_policy().finance.standard_for(line.category.code, _grade(claim.applicant))
     if standard is None:
@@ -151,9 +202,17 @@ def line_standard(line: ClaimLine, *, other_lines=None) -> tuple[bool, str]:
     over = []
     if standard.per_item_cap and line.amount > Decimal(str(standard.per_item_cap)):
         over.append(_("per item cap %(cap)s") % {"cap": format_money(standard.per_item_cap)})
-    day_total = line.amount + sum((o.amount for o in siblings if o.date == line.date), ZERO)
-    if standard.per_day_cap and day_total > Decimal(str(standard.per_day_cap)):
-        over.append(_("per day cap %(cap)s") % {"cap": format_money(standard.per_day_cap)})
+    if standard.per_day_cap:
+        key = (line.category_id, line.date)
+        if elsewhere is None:
+            elsewhere = claimed_elsewhere(claim, [key])
+        day_total = (
+            line.amount
+            + sum((o.amount for o in siblings if o.date == line.date), ZERO)
+            + elsewhere.get(key, ZERO)
+        )
+        if day_total > Decimal(str(standard.per_day_cap)):
+            over.append(_("per day cap %(cap)s") % {"cap": format_money(standard.per_day_cap)})
     claim_total = line.amount + sum((o.amount for o in siblings), ZERO)
     if standard.per_claim_cap and claim_total > Decimal(str(standard.per_claim_cap)):
         over.append(_("per claim cap %(cap)s") % {"cap": format_money(standard.per_claim_cap)})
@@ -163,6 +222,13 @@ def line_standard(line: ClaimLine, *, other_lines=None) -> tuple[bool, str]:
         "scope": standard.scope,
         "caps": ", ".join(over),
     }
+
+
+def lines_standards(claim: Claim, lines: list[ClaimLine]) -> list[tuple[bool, str]]:
+    """:func:`line_standard` for every line of ``claim`` (its lines, all of them), with one query
+    for the applicant's other claims."""
+    elsewhere = claimed_elsewhere(claim, [(line.category_id, line.date) for line in lines])
+    return [line_standard(line, other_lines=lines, elsewhere=elsewhere) for line in lines]
 
 
 def _validate_file(upload) -> tuple[bytes, str]:
@@ -209,6 +275,29 @@ def receipt_add(*, line: ClaimLine, upload) -> Receipt:
     receipt.file.save("receipt", ContentFile(data), save=False)
     receipt.save()
     return receipt
+
+
+def receipt_open(*, actor, receipt: Receipt, request=None):
+    """Open a receipt's file for ``actor`` to download or view, and record that in the audit trail
+    (who, which claim and line, which file). The caller has checked that ``actor`` may view the
+    claim. Raises FileNotFoundError (and records nothing) when the stored file is gone."""
+    handle = receipt.file.open("rb")
+    line = receipt.line
+    record(
+        action=Action.EXPORT,
+        actor=actor,
+        request=request,
+        obj=receipt,
+        extra={
+            "format": receipt.content_type,
+            "file": receipt.original_name,
+            "sha256": receipt.sha256,
+            "claim": line.claim.number,
+            "claim_id": line.claim_id,
+            "claim_line": line.pk,
+        },
+    )
+    return handle
 
 
 def _refresh_totals(claim: Claim) -> None:
@@ -267,10 +356,17 @@ def claim_line_save(*, actor, line: ClaimLine, files=()) -> ClaimLine:
     for upload in files or ():
         receipt_add(line=line, upload=upload)
     # Other lines of the same category may now cross a per-day or per-claim cap too.
-    for other in claim.lines.exclude(pk=line.pk).filter(category=line.category).select_related("category"):
+    lines = list(claim.lines.select_related("category"))
+    others = [other for other in lines if other.pk != line.pk and other.category_id == line.category_id]
+    elsewhere = (
+        claimed_elsewhere(claim, [(other.category_id, other.date) for other in others]) if others else {}
+    )
+    for other in others:
         other.claim = claim
-        other.exceeds_standard, other.standard_note = line_standard(other)
-        other.save(update_fields=["exceeds_standard", "standard_note", "updated"])
+        verdict = line_standard(other, other_lines=lines, elsewhere=elsewhere)
+        if verdict != (other.exceeds_standard, other.standard_note):
+            other.exceeds_standard, other.standard_note = verdict
+            other.save(update_fields=["exceeds_standard", "standard_note", "updated"])
     _refresh_totals(claim)
     return line
 
@@ -287,24 +383,26 @@ def claim_line_delete(*, actor, line: ClaimLine) -> None:
 
 
 # --- submission and the budget checks at each step ----------------------------------------------------
-def _validate_for_submission(claim: Claim, lines: list[ClaimLine]) -> None:
+def _validate_for_submission(claim: Claim, lines: list[ClaimLine]) -> list[tuple[bool, str]]:
+    """Refuse the submission with every problem named; the lines' standard verdicts otherwise."""
     if not lines:
         raise ValidationError({"lines": _("Add at least one line before submitting.")})
     required = set(get_policy().finance.receipt_required_categories)
     today = timezone.localdate()
     problems = []
-    for index, line in enumerate(lines, start=1):
+    standards = lines_standards(claim, lines)
+    for index, (line, (exceeds, note)) in enumerate(zip(lines, standards, strict=True), start=1):
         if line.category.code in required and not line.receipts.exists():
             problems.append(
                 _("Line %(n)d (%(category)s) needs a receipt file.") % {"n": index, "category": line.category}
             )
         if line.date > today:
             problems.append(_("Line %(n)d is dated in the future.") % {"n": index})
-        exceeds, note = line_standard(line, other_lines=lines)
         if exceeds and not line.exception_reason:
             problems.append(_("Line %(n)d: %(note)s; give an exception reason.") % {"n": index, "note": note})
     if problems:
         raise ValidationError({"lines": problems})
+    return standards
 
 
 @transaction.atomic
@@ -320,9 +418,9 @@ def claim_submit(*, actor, claim: Claim, override_reason: str | None = None):
             % {"status": claim.get_status_display()}
         )
     lines = list(claim.lines.select_related("category"))
-    _validate_for_submission(claim, lines)
-    for line in lines:
-        line.exceeds_standard, line.standard_note = line_standard(line, other_lines=lines)
+    standards = _validate_for_submission(claim, lines)
+    for line, verdict in zip(lines, standards, strict=True):
+        line.exceeds_standard, line.standard_note = verdict
         line.save(update_fields=["exceeds_standard", "standard_note", "updated"])
     _refresh_totals(claim)
     warnings = []
@@ -376,8 +474,8 @@ def claim_recheck_budget(claim: Claim, *, stage, amounts: dict | None = None) ->
         check = control.budget_check(
             department=claim.department, category=line.category, on=line.date, amount=amount, exclude=claim
         )
-        held = claim_line_commitment_overridden(claim, line)
-        if check.action == control.STOP and not held:
+        # An overridden commitment stays held; asked only when the check would stop the line.
+        if check.action == control.STOP and not claim_line_commitment_overridden(claim, line):
             raise ValidationError(
                 {
                     "amount": _("Budget check at %(stage)s, line %(n)d: %(message)s")
@@ -447,7 +545,7 @@ def claim_checklist(claim: Claim) -> list[dict]:
     total = sum((line.amount for line in lines), ZERO)
     stored = Claim.objects.filter(pk=claim.pk).values_list("amount", flat=True).first()
     amounts_match = total == stored and all(line.amount > 0 for line in lines)
-    over = [str(i) for i, line in enumerate(lines, 1) if line_standard(line, other_lines=lines)[0]]
+    over = [str(i) for i, (exceeds, _note) in enumerate(lines_standards(claim, lines), 1) if exceeds]
     over_without_reason = [
         str(i) for i, line in enumerate(lines, 1) if str(i) in over and not line.exception_reason
     ]

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from whitewall.accounts.models import Department
+from whitewall.audit import services as audit
 from whitewall.config.policy import get_policy
-from whitewall.finance import analysis, control
+from whitewall.finance import analysis
 from whitewall.finance.models import (
     CENT,
     ActualEntry,
@@ -26,7 +27,7 @@ from whitewall.finance.models import (
     FiscalYear,
     SavingMeasure,
 )
-from whitewall.finance.services.budgets import _require
+from whitewall.finance.services.budgets import _post_actual_entry, _require
 
 __all__ = [
     "ImportResult",
@@ -250,13 +251,15 @@ def _read_rows(data: bytes):
 
 
 @transaction.atomic
-def actual_entries_import(*, actor, data: bytes) -> ImportResult:
+def actual_entries_import(*, actor, data: bytes, name: str = "") -> ImportResult:
     """Import actual entries (payroll totals, contracts) from the first sheet of an .xlsx file.
 
     The first row names the columns: department (code or name), category (code or name), date,
     amount, reference (optional), description. Every row is validated first; any error names its
     row and column and nothing is written (all or nothing). Each entry reaches the ledger's actual
-    column through ``budget_record_actual``.
+    column through ``budget_record_actual``. The rows' audit events join the chain together, in
+    the transaction that writes the rows, followed by one event for the import itself (file
+    name, row count, total); a failed import leaves neither rows nor events.
     """
     _require(actor, ActualEntry, "add")
     if len(data) > MAX_BYTES:
@@ -342,18 +345,21 @@ def actual_entries_import(*, actor, data: bytes) -> ImportResult:
         raise ValidationError({"file": _("The workbook has no data rows under its header.")})
     if result.errors:
         return result
-    for entry in entries:
-        entry.save()
-        control.budget_record_actual(
+    with audit.batch():
+        for entry in entries:
+            _post_actual_entry(actor, entry)
+            result.total += entry.amount
+        audit.record(
+            action="import",
             actor=actor,
-            document=entry,
-            line_key="",
-            department=entry.department,
-            category=entry.category,
-            on=entry.date,
-            amount=entry.amount,
-            description=entry.description,
+            object_type=audit.object_type_of(ActualEntry),
+            object_repr=str(ActualEntry._meta.verbose_name_plural),
+            extra={
+                "file": (name or "")[:200],
+                "rows": len(entries),
+                "total": result.total,
+                "entries": [entry.pk for entry in entries],
+            },
         )
-        result.total += entry.amount
     result.entries = entries
     return result

@@ -450,7 +450,7 @@ class ReceiptDownloadView(ObjectPermissionRequiredMixin, View):
         if not Claim.objects.restrict(request.user, VIEW).filter(pk=receipt.line.claim_id).exists():
             raise Http404
         try:
-            handle = receipt.file.open("rb")
+            handle = services.receipt_open(actor=request.user, receipt=receipt, request=request)
         except FileNotFoundError:
             raise Http404
         response = FileResponse(handle, content_type=receipt.content_type, filename=receipt.original_name)

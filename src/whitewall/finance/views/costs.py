@@ -319,8 +319,11 @@ class ActualEntryImportView(ObjectPermissionRequiredMixin, View):
         context = {"form": form}
         if not form.is_valid():
             return render(request, "finance/costs/actual_import.html", context, status=422)
+        upload = form.cleaned_data["file"]
         try:
-            result = services.actual_entries_import(actor=request.user, data=form.cleaned_data["file"].read())
+            result = services.actual_entries_import(
+                actor=request.user, data=upload.read(), name=upload.name or ""
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error("file" if field not in form.fields else field, errors)
