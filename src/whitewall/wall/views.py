@@ -367,7 +367,11 @@ class ReportView(View):
                     status = 429
             else:
                 messages.success(request, _("Thank you. The operations team will look at your report."))
-                return remember_guest(request, redirect("wall_post", pk=post.pk))
+                # A report that reached the threshold hid the item: the post page may be gone for the public.
+                still_public = selectors.public_posts().filter(pk=post.pk).exists()
+                return remember_guest(
+                    request, redirect("wall_post", pk=post.pk) if still_public else redirect("home")
+                )
             return remember_guest(request, self.render_form(request, form, target, post, status=status))
         return self.render_form(request, form, target, post, status=status)
 
