@@ -175,8 +175,11 @@ def test_post_page_counts_views_through_the_beacon_once_per_visitor(client):
     post = f.published()
     url = reverse("wall_post_seen", args=[post.pk])
     assert client.get(reverse("wall_post", args=[post.pk])).status_code == 200
-    assert client.post(url).status_code == 204
-    assert client.post(url).status_code == 204
+    first = client.post(url)
+    assert first.status_code == 200 and first.json() == {"views": 1, "likes": 0}
+    assert first["Cache-Control"] == "no-store"
+    Post.objects.filter(pk=post.pk).update(like_count=4)  # liked meanwhile by others
+    assert client.post(url).json() == {"views": 1, "likes": 4}  # not counted twice; current likes
     post.refresh_from_db()
     assert post.view_count == 1
     assert PostViewDay.objects.get(post=post).views == 1

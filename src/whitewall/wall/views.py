@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -230,15 +230,20 @@ def csrf_cookie(request):
 
 
 class PostSeenView(View):
-    """POST from the post page's script: count the view once per visitor per window (204)."""
+    """POST from the post page's script: count the view once per visitor per window, and answer the
+    post's current view and like counts, which the script puts on the page (a post page may come
+    from the cache, up to ``POST_PAGE_TIMEOUT`` old)."""
 
     def post(self, request, pk: int):
-        if not selectors.public_posts().filter(pk=pk).exists():
+        counts = selectors.public_posts().filter(pk=pk).values("view_count", "like_count").first()
+        if counts is None:
             raise Http404
         visitor = visitor_for(request)
         key = visitor.key or blind_index(f"addr:{visitor.ip}|{visitor.user_agent}")
-        post_services.post_view(post_id=pk, visitor_key=key)
-        return HttpResponse(status=204)
+        counted = post_services.post_view(post_id=pk, visitor_key=key)
+        response = JsonResponse({"views": counts["view_count"] + int(counted), "likes": counts["like_count"]})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class PostLikeView(View):
