@@ -190,3 +190,29 @@ def test_get_policy_reads_the_configured_file(settings):
     from whitewall.config.policy import get_policy
 
     assert get_policy() == load_policy(settings.WHITEWALL_POLICY_PATH)
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "rule"),
+    [
+        ("guest_report_weight = 1", "wall.guest_report_weight", "less than 1"),
+        ("guest_report_weight = 0", "wall.guest_report_weight", "greater than 0"),
+        ('guest_reports = "sometimes"', "wall.guest_reports", "boolean"),
+        ("reports_per_day_guest = 0", "wall.reports_per_day_guest", "greater than or equal to 1"),
+        (
+            "reports_per_day_guest = 10\nreports_per_day_ip = 5",
+            "reports_per_day_ip",
+            "must be at least reports_per_day_guest",
+        ),
+    ],
+)
+def test_guest_report_keys_are_validated(tmp_path, body, key, rule):
+    message = load_error(tmp_path, f"[wall]\n{body}\n")
+    assert key in message and rule in message
+
+
+def test_guest_reports_are_on_by_default_and_weigh_less_than_a_new_user():
+    from whitewall.config.policy import get_policy
+
+    wall = get_policy().wall
+    assert wall.guest_reports is True and 0 < wall.guest_report_weight < 1

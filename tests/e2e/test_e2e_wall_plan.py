@@ -110,3 +110,49 @@ def test_analytics_page_renders_charts_without_csp_errors(open_page, base_url, d
     page.locator("#analytics-daily canvas").first.hover()
     screenshot(page, "marketing", "wall-analytics")
     watch.assert_clean("analytics")
+
+
+TOOLTIP_LABELS = {
+    "zh-hans": {
+        "enter": "输入链接：",
+        "visit": "访问链接：",
+        "edit": "编辑",
+        "save": "保存",
+        "remove": "删除",
+    },
+    "en": {"enter": "Enter link:", "visit": "Visit URL:", "edit": "Edit", "save": "Save", "remove": "Remove"},
+}
+
+
+def _pseudo(page, selector: str, which: str) -> str:
+    return page.locator(selector).evaluate(
+        f"node => getComputedStyle(node, '{which}').content.replace(/^\"|\"$/g, '')"
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_editors_link_tooltip_speaks_the_pages_language(open_page, base_url, demo, language):
+    page, watch = log_in(open_page, base_url, demo)
+    page.context.add_cookies([{"name": "whitewall_language", "value": language, "url": base_url}])
+    goto(page, base_url, "/console/wall/staff-posts/add/")
+    labels = TOOLTIP_LABELS[language]
+    editor = page.locator('[data-testid="rich-editor"] .ql-editor')
+    editor.click()
+    page.keyboard.type("活动报名")
+    page.keyboard.press("Shift+Home")
+    page.locator(".ql-toolbar button.ql-link").click()
+    tooltip = ".ql-tooltip.ql-editing"
+    page.wait_for_selector(tooltip)
+    assert _pseudo(page, tooltip, "::before") == labels["enter"]
+    assert _pseudo(page, f"{tooltip} a.ql-action", "::after") == labels["save"]
+    screenshot(page, "marketing", f"wall-editor-link-enter-{language}")
+    page.locator(f"{tooltip} input[type=text]").fill("https://example.com/signup")
+    page.keyboard.press("Enter")
+    editor.locator("a").click()
+    preview = ".ql-tooltip:not(.ql-hidden):not(.ql-editing)"
+    page.wait_for_selector(preview)
+    assert _pseudo(page, preview, "::before") == labels["visit"]
+    assert _pseudo(page, f"{preview} a.ql-action", "::after") == labels["edit"]
+    assert _pseudo(page, f"{preview} a.ql-remove", "::before") == labels["remove"]
+    screenshot(page, "marketing", f"wall-editor-link-preview-{language}")
+    watch.assert_clean("the link tooltip")

@@ -83,6 +83,15 @@ def test_reports_handled_in_time(wall):
     assert reports_handled_in_time().status == Status.RED
 
 
+def test_reports_still_open_are_counted_before_they_are_due(wall):
+    post = _published(wall)
+    assert reports_handled_in_time().figures["reports_open"] == 0
+    wall.report(post=post, hours=24)  # made now, due tomorrow: not late, but waiting
+    component = reports_handled_in_time()
+    assert component.status == Status.GREEN
+    assert component.figures["reports_open"] == 1 and "1 report is open." in component.text
+
+
 def test_check_2_3_2_combines_review_deadlines_and_the_calendar(wall):
     from whitewall.wall.models import PlanItem
 

@@ -220,6 +220,26 @@ def test_report_queue_groups_by_item_with_score_and_overdue_flag(wall):
     assert "2.50" in content and 'data-testid="overdue"' in content
 
 
+def test_guest_reports_are_marked_in_the_queue_and_on_the_item(wall):
+    from whitewall.wall import testing as f
+    from whitewall.wall.services.reports import report_submit
+
+    post = wall.post(status="published", published_at=timezone.now())
+    wall.report(post=post)
+    guest = report_submit(
+        actor=f.visitor(token="marked-guest-" + "m" * 16, ip="10.7.0.1"), post=post, reason="illegal"
+    )
+    client = client_for(wall.reviewer)
+    client.cookies["whitewall_language"] = "en"
+    listing = client.get(reverse("wall:report_list")).content.decode()
+    assert 'data-testid="guest-reports"' in listing and "1 from a guest" in listing
+    detail = client.get(reverse("wall:report_detail", kwargs={"pk": guest.pk})).content.decode()
+    assert detail.count('data-testid="guest-report"') == 1
+    api = client.get("/api/v1/wall/moderation/reports/").json()
+    rows = api.get("results", api)
+    assert sorted(row["by_guest"] for row in rows) == [False, True]
+
+
 def test_report_uphold_through_the_page(wall):
     post = wall.post(status="published", published_at=timezone.now())
     report = wall.report(post=post)

@@ -175,8 +175,11 @@ def test_post_page_counts_views_through_the_beacon_once_per_visitor(client):
     post = f.published()
     url = reverse("wall_post_seen", args=[post.pk])
     assert client.get(reverse("wall_post", args=[post.pk])).status_code == 200
-    assert client.post(url).status_code == 204
-    assert client.post(url).status_code == 204
+    first = client.post(url)
+    assert first.status_code == 200 and first.json() == {"views": 1, "likes": 0}
+    assert first["Cache-Control"] == "no-store"
+    Post.objects.filter(pk=post.pk).update(like_count=4)  # liked meanwhile by others
+    assert client.post(url).json() == {"views": 1, "likes": 4}  # not counted twice; current likes
     post.refresh_from_db()
     assert post.view_count == 1
     assert PostViewDay.objects.get(post=post).views == 1
@@ -309,17 +312,60 @@ def test_feedback_reply_is_shown_on_the_users_pages(client):
     assert response.status_code == 422 and 'data-field="subject"' in response.content.decode()
 
 
-def test_report_page_needs_login_and_hides_at_threshold(client):
+def test_report_page_for_users_and_hides_at_threshold(client):
     post = f.published()
     url = reverse("wall_post_report", args=[post.pk])
-    assert client.get(url).status_code == 302
     login(client, f.wall_user())
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="guest-report-note"' not in page.content.decode()
     with f.policy_with(report_hide_threshold=1.0):
         assert client.post(url, {"reason": "spam"}).status_code == 302
     post.refresh_from_db()
     assert post.hidden_at is not None
     assert client.get(reverse("wall_post", args=[post.pk])).status_code == 404
+
+
+def test_a_guest_reports_in_the_browser_form_once(client):
+    from whitewall.wall.models import Report
+    from whitewall.wall.visitor import GUEST_COOKIE
+
+    client.cookies["whitewall_language"] = "en"
+    post = f.published()
+    url = reverse("wall_post_report", args=[post.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="guest-report-note"' in body
+    assert 'class="ww-hp"' in body and 'name="website"' in body  # the honeypot, hidden by the stylesheet
+    response = client.post(url, {"reason": "harassment", "detail": "骂人"}, REMOTE_ADDR="10.8.0.1")
+    assert response.status_code == 302 and GUEST_COOKIE in response.cookies
+    report = Report.objects.get(post=post)
+    assert report.by_guest and report.reporter is None and report.weight < 1
+    again = client.post(url, {"reason": "spam"}, REMOTE_ADDR="10.8.0.1")  # the same guest cookie
+    assert again.status_code == 422 and "already reported" in again.content.decode()
+    assert Report.objects.filter(post=post).count() == 1
+
+
+def test_guest_report_honeypot_rate_limit_and_policy_off(client):
+    from whitewall.wall.models import Report
+
+    client.cookies["whitewall_language"] = "en"
+    post = f.published()
+    url = reverse("wall_post_report", args=[post.pk])
+    bot = client.post(url, {"reason": "spam", "website": "http://spam.example"}, REMOTE_ADDR="10.8.1.1")
+    assert bot.status_code == 400 and not Report.objects.exists()
+    with f.policy_with(reports_per_day_guest=1, reports_per_day_ip=1):
+        assert client.post(url, {"reason": "spam"}, REMOTE_ADDR="10.8.1.1").status_code == 302
+        other = f.published()
+        limited = client.post(
+            reverse("wall_post_report", args=[other.pk]), {"reason": "spam"}, REMOTE_ADDR="10.8.1.1"
+        )
+        assert limited.status_code == 429 and "allowed today (1)" in limited.content.decode()
+    with f.policy_with(guest_reports=False):
+        assert client.get(url).status_code == 302  # to the login page
+        refused = client.post(url, {"reason": "spam"}, REMOTE_ADDR="10.8.2.1")
+        assert refused.status_code == 403
+        assert "turned off on this wall. Log in to report content." in refused.content.decode()
+    assert Report.objects.count() == 1
 
 
 def test_images_are_served_only_when_the_post_is_public(client):

@@ -217,6 +217,12 @@ class WallPolicy(_Section):
     comments_per_hour_user: int = Field(30, ge=1)
     comments_per_hour_ip: int = Field(60, ge=1)
     reports_per_day_user: int = Field(20, ge=1)
+    # Guest reports (no account): allowed or not, per day per guest cookie and per address, and the
+    # weight of a guest's report (below the 1 of a signed-in user with no history).
+    guest_reports: bool = True
+    reports_per_day_guest: int = Field(5, ge=1)
+    reports_per_day_ip: int = Field(30, ge=1)
+    guest_report_weight: float = Field(0.5, gt=0, lt=1)
     # Reports: an item is hidden when the weighted score of its open reports reaches the threshold.
     # A reporter's weight starts at 1, rises with each upheld report and falls with each dismissed one.
     report_hide_threshold: float = Field(3.0, gt=0)
@@ -252,6 +258,8 @@ class WallPolicy(_Section):
             raise ValueError("publish_end_hour must be later than publish_start_hour")
         if self.reporter_weight_min > self.reporter_weight_max:
             raise ValueError("reporter_weight_min must not exceed reporter_weight_max")
+        if self.reports_per_day_ip < self.reports_per_day_guest:
+            raise ValueError("reports_per_day_ip must be at least reports_per_day_guest")
         return self
 
 

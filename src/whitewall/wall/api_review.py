@@ -276,6 +276,7 @@ class ModerationReportSerializer(serializers.ModelSerializer):
             "comment",
             "reason",
             "detail",
+            "by_guest",
             "weight",
             "status",
             "due_at",

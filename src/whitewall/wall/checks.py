@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from whitewall.config.policy import get_policy
 from whitewall.regulation.checks import CheckResult, Status, as_of, clause_check
@@ -137,12 +138,15 @@ def complaints_answered_in_time() -> Component:
 
 
 def reports_handled_in_time() -> Component:
+    """Reports whose deadline fell in the window, handled by it; the reports still open are counted too
+    (a report made today is not due yet, but the board shows it is waiting)."""
     from whitewall.wall.models import Report
 
     start, end = _window()
     due = Report.objects.filter(due_at__gte=start, due_at__lte=end)
     late = due.filter(Q(handled_at__isnull=True) | Q(handled_at__gt=F("due_at"))).count()
-    return _on_time(
+    waiting = Report.objects.filter(status=Report.Status.OPEN, created__lte=end).count()
+    component = _on_time(
         due.count(),
         late,
         "reports",
@@ -151,6 +155,16 @@ def reports_handled_in_time() -> Component:
         ),
         _("No report was due in the last %(days)d days.") % {"days": WINDOW_DAYS},
     )
+    if not waiting:
+        return Component(
+            component.key, component.status, component.text, {**component.figures, "reports_open": 0}
+        )
+    text = (
+        component.text
+        + " "
+        + ngettext("%(count)d report is open.", "%(count)d reports are open.", waiting) % {"count": waiting}
+    )
+    return Component(component.key, component.status, text, {**component.figures, "reports_open": waiting})
 
 
 def calendar_filled() -> Component:

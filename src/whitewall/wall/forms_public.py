@@ -61,6 +61,13 @@ class ReportForm(StyledForm):
     detail = forms.CharField(
         label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+    # The same honeypot as the submission form: hidden by the stylesheet, bots that fill it are refused.
+    website = forms.CharField(label=_("website"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["website"].is_honeypot = True  # form_fields.html renders it hidden
 
 
 class TakedownForm(StyledForm):

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -230,15 +230,20 @@ def csrf_cookie(request):
 
 
 class PostSeenView(View):
-    """POST from the post page's script: count the view once per visitor per window (204)."""
+    """POST from the post page's script: count the view once per visitor per window, and answer the
+    post's current view and like counts, which the script puts on the page (a post page may come
+    from the cache, up to ``POST_PAGE_TIMEOUT`` old)."""
 
     def post(self, request, pk: int):
-        if not selectors.public_posts().filter(pk=pk).exists():
+        counts = selectors.public_posts().filter(pk=pk).values("view_count", "like_count").first()
+        if counts is None:
             raise Http404
         visitor = visitor_for(request)
         key = visitor.key or blind_index(f"addr:{visitor.ip}|{visitor.user_agent}")
-        post_services.post_view(post_id=pk, visitor_key=key)
-        return HttpResponse(status=204)
+        counted = post_services.post_view(post_id=pk, visitor_key=key)
+        response = JsonResponse({"views": counts["view_count"] + int(counted), "likes": counts["like_count"]})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class PostLikeView(View):
@@ -303,7 +308,9 @@ class CommentAddView(View):
         return remember_guest(request, response)
 
 
-class ReportView(LoginRequiredMixin, View):
+class ReportView(View):
+    """Report a post or a comment: signed-in users, and guests when the policy allows it."""
+
     template_name = "wall/public/report.html"
     kind = "post"
 
@@ -322,37 +329,56 @@ class ReportView(LoginRequiredMixin, View):
             raise Http404
         return comment, comment.post
 
+    def render_form(self, request, form, target, post, status=200):
+        context = {
+            "form": form,
+            "target": target,
+            "post": post,
+            "kind": self.kind,
+            "as_guest": not request.user.is_authenticated,
+            "guest_weight": get_policy().wall.guest_report_weight,
+        }
+        return render(request, self.template_name, context, status=status)
+
     def get(self, request, pk: int):
+        if not request.user.is_authenticated and not get_policy().wall.guest_reports:
+            return redirect_to_login(request.get_full_path())
         target, post = self.target(pk)
-        return render(
-            request,
-            self.template_name,
-            {"form": ReportForm(), "target": target, "post": post, "kind": self.kind},
-        )
+        return self.render_form(request, ReportForm(), target, post)
 
     def post(self, request, pk: int):
         target, post = self.target(pk)
         form = ReportForm(request.POST)
+        status = 422
         if form.is_valid():
+            if form.cleaned_data["website"]:
+                form.add_error(None, _("The form could not be accepted. Reload the page and try again."))
+                return self.render_form(request, form, target, post, status=400)
+            visitor = visitor_for(request, create_guest=True)
             try:
                 report_services.report_submit(
-                    actor=visitor_for(request),
+                    actor=visitor,
                     post=target if self.kind == "post" else None,
                     comment=target if self.kind == "comment" else None,
                     reason=form.cleaned_data["reason"],
                     detail=form.cleaned_data["detail"],
                 )
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+                status = 403
             except ValidationError as error:
                 _add_errors(form, error)
+                if getattr(error, "code", None) == report_services.RATE_LIMITED:
+                    status = 429
             else:
                 messages.success(request, _("Thank you. The operations team will look at your report."))
-                return redirect("wall_post", pk=post.pk)
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "target": target, "post": post, "kind": self.kind},
-            status=422,
-        )
+                # A report that reached the threshold hid the item: the post page may be gone for the public.
+                still_public = selectors.public_posts().filter(pk=post.pk).exists()
+                return remember_guest(
+                    request, redirect("wall_post", pk=post.pk) if still_public else redirect("home")
+                )
+            return remember_guest(request, self.render_form(request, form, target, post, status=status))
+        return self.render_form(request, form, target, post, status=status)
 
 
 class CommentReportView(ReportView):

@@ -488,6 +488,7 @@ class ReportListView(ObjectListView):
             .annotate(
                 reports=Count("pk"),
                 open_reports=Count("pk", filter=Q(status=Report.Status.OPEN)),
+                guest_reports=Count("pk", filter=Q(by_guest=True)),
                 score=Sum("weight", filter=Q(status=Report.Status.OPEN)),
                 due=Min("due_at", filter=Q(status=Report.Status.OPEN)),
                 first=Min("pk"),

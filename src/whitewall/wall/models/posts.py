@@ -380,6 +380,8 @@ class Report(BaseModel):
     reporter_key = models.CharField(
         _("reporter key"), max_length=64, blank=True, db_index=True, editable=False
     )
+    # A guest's report: no account, ``reporter_key`` is the blind index of the signed guest cookie.
+    by_guest = models.BooleanField(_("guest report"), default=False, editable=False)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     due_at = models.DateTimeField(_("respond by"), null=True, blank=True)

@@ -18,6 +18,7 @@ from whitewall.wall.models import Comment, Post, Report
 from whitewall.wall.visitor import Visitor
 
 DAY = 24 * 3600
+RATE_LIMITED = "rate_limited"  # the code of the ValidationError raised when a limit is reached
 
 
 def reporter_weight(reporter_key: str) -> Decimal:
@@ -41,10 +42,18 @@ def reporter_weight(reporter_key: str) -> Decimal:
 def report_submit(
     *, actor: Visitor, post: Post | None = None, comment: Comment | None = None, reason: str, detail: str = ""
 ) -> Report:
-    """Report a post or a comment once; hides it when the open reports' score reaches the threshold."""
+    """Report a post or a comment once; hides it when the open reports' score reaches the threshold.
+
+    A guest (no account, known by the signed guest cookie) may report when the policy allows it
+    (``wall.guest_reports``); the report weighs ``wall.guest_report_weight``."""
     policy = get_policy().wall
-    if actor.user is None:
-        raise PermissionDenied(_("Log in to report content."))
+    guest = actor.user is None
+    if guest and not policy.guest_reports:
+        raise PermissionDenied(
+            _("Reports without an account are turned off on this wall. Log in to report content.")
+        )
+    if guest and not actor.guest_token:
+        raise PermissionDenied(_("Your browser must accept cookies to report as a guest."))
     if (post is None) == (comment is None):
         raise ValidationError(_("Report either a post or a comment."))
     if reason not in Report.Reason.values:
@@ -55,10 +64,20 @@ def report_submit(
     target = post if post is not None else comment
     if not target.is_public:
         raise ValidationError(_("This item is not on the wall."))
-    if not ratelimit.allowed("report", actor.rate_ident, policy.reports_per_day_user, DAY):
-        raise ValidationError(_("You have sent as many reports as allowed today. Try again tomorrow."))
+    limits = _limits(actor)
+    for scope, ident, limit in limits:
+        if not ratelimit.allowed(scope, ident, limit, DAY):
+            raise ValidationError(
+                _("You have sent as many reports as allowed today (%(limit)d). Try again tomorrow.")
+                % {"limit": limit},
+                code=RATE_LIMITED,
+            )
     model = Post if post is not None else Comment
-    weight = reporter_weight(actor.key)
+    weight = (
+        Decimal(str(policy.guest_report_weight)).quantize(Decimal("0.01"))
+        if guest
+        else reporter_weight(actor.key)
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -69,6 +88,7 @@ def report_submit(
                 detail=detail,
                 reporter=actor.user,
                 reporter_key=actor.key,
+                by_guest=guest,
                 weight=weight,
                 due_at=now + datetime.timedelta(hours=policy.report_response_hours),
             )
@@ -83,5 +103,17 @@ def report_submit(
                     transaction.on_commit(bump_wall_version)
     except IntegrityError:
         raise ValidationError(_("You have already reported this.")) from None
-    ratelimit.record("report", actor.rate_ident, DAY)
+    for scope, ident, _limit in limits:
+        ratelimit.record(scope, ident, DAY)
     return report
+
+
+def _limits(actor: Visitor) -> list[tuple[str, str, int]]:
+    """(scope, identity, per-day limit): a user's own limit; a guest's cookie and address limits."""
+    policy = get_policy().wall
+    if actor.user is not None:
+        return [("report", actor.rate_ident, policy.reports_per_day_user)]
+    return [
+        ("report:guest", f"guest:{actor.guest_token}", policy.reports_per_day_guest),
+        ("report:ip", actor.ip, policy.reports_per_day_ip),
+    ]

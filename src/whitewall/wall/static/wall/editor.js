@@ -12,6 +12,7 @@
     source.classList.add("d-none");
     var quill = new Quill(holder, {
       theme: "snow",
+      bounds: holder, // keeps the link tooltip inside the editor (not over the sidebar)
       formats: ["bold", "italic", "underline", "strike", "header", "list", "blockquote", "code-block", "link"],
       modules: {
         toolbar: [
@@ -38,6 +39,22 @@
         var value = current.getAttribute("data-value");
         current.setAttribute("data-label", value === "2" ? names.getAttribute("data-h2") : value === "3" ? names.getAttribute("data-h3") : names.getAttribute("data-normal"));
       });
+    }
+    // The link tooltip's labels: Quill writes them in CSS ``content``; ours (plan.css) reads these
+    // attributes instead, so they come translated from the page.
+    if (names && quill.theme && quill.theme.tooltip) {
+      var tooltip = quill.theme.tooltip.root;
+      tooltip.setAttribute("data-ww-visit", names.getAttribute("data-visit"));
+      tooltip.setAttribute("data-ww-enter-link", names.getAttribute("data-enter-link"));
+      var action = tooltip.querySelector("a.ql-action");
+      if (action) {
+        action.setAttribute("data-ww-edit", names.getAttribute("data-edit"));
+        action.setAttribute("data-ww-save", names.getAttribute("data-save"));
+      }
+      var remove = tooltip.querySelector("a.ql-remove");
+      if (remove) remove.setAttribute("data-ww-remove", names.getAttribute("data-remove"));
+      var input = tooltip.querySelector("input[type=text]");
+      if (input) input.setAttribute("data-link", "https://");
     }
     if (source.value) {
       quill.clipboard.dangerouslyPasteHTML(source.value);

@@ -50,17 +50,26 @@
     });
   }, true);
 
-  // Count the view once the page is shown (the server deduplicates per visitor).
+  // Count the view once the page is shown (the server deduplicates per visitor); the answer holds
+  // the current view and like counts, shown instead of those of a page that came from the cache.
   var post = document.querySelector("[data-seen-url]");
   if (post && window.fetch) {
     ready.then(function (token) {
-      fetch(post.getAttribute("data-seen-url"), {
+      return fetch(post.getAttribute("data-seen-url"), {
         method: "POST",
         credentials: "same-origin",
         keepalive: true,
         headers: token ? { "X-CSRFToken": token } : {}
-      }).catch(function () {});
-    });
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (counts) {
+        if (!counts) return;
+        var views = post.querySelector('[data-testid="view-count"]');
+        if (views && typeof counts.views === "number") views.textContent = String(counts.views);
+        var likes = post.querySelector('[data-testid="like-count"]');
+        if (likes && typeof counts.likes === "number") likes.textContent = String(counts.likes);
+      });
+    }).catch(function () {});
   }
 
   // Copy the share link.
