@@ -349,16 +349,14 @@ def test_bumps_once_defers_to_the_outermost_block_and_single_saves_bump_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         post.save()  # outside a block: its own bump
     assert wall_cache.wall_version() == before + 1
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), wall_cache.bumps_once():
+        post.save()
         with wall_cache.bumps_once():
             post.save()
-            with wall_cache.bumps_once():
-                post.save()
-                wall_cache.bump_wall_version()
-            assert wall_cache.wall_version() == before + 1  # nothing yet: the outer block is open
-            post.save()
+            wall_cache.bump_wall_version()
+        assert wall_cache.wall_version() == before + 1  # nothing yet: the outer block is open
+        post.save()
     assert wall_cache.wall_version() == before + 2
-    with django_capture_on_commit_callbacks(execute=True):
-        with wall_cache.bumps_once():
-            pass  # nothing asked for, nothing bumped
+    with django_capture_on_commit_callbacks(execute=True), wall_cache.bumps_once():
+        pass  # nothing asked for, nothing bumped
     assert wall_cache.wall_version() == before + 2
