@@ -134,6 +134,7 @@ def seed(posts: int) -> dict:
     from django.test import Client
     from django.utils import timezone
 
+    from whitewall.core.testing import login
     from whitewall.wall.models import Comment, Post, Tag, Topic
 
     topics = Topic.objects.bulk_create(
@@ -166,7 +167,7 @@ def seed(posts: int) -> dict:
     seeded = time.perf_counter() - started
     user = get_user_model().objects.create_user(username="bench-user", email="bench@example.com")
     client = Client()
-    client.force_login(user)
+    login(client, user)  # through the backend that sessions use, as a real sign-in
     from django.conf import settings
 
     session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

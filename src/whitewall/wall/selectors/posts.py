@@ -107,6 +107,17 @@ def comments_for(post: Post, visitor_key: str) -> list[Comment]:
     )
 
 
+def own_pending_comments(post: Post, visitor_key: str) -> list[Comment]:
+    """The visitor's own comments on ``post`` that wait for review (shown only to them)."""
+    if not visitor_key:
+        return []
+    return list(
+        Comment.objects.filter(post=post, status=Comment.Status.PENDING, submitter_key=visitor_key)
+        .only("id", "status")
+        .order_by()
+    )
+
+
 def my_submissions(visitor_key: str) -> QuerySet[Post]:
     if not visitor_key:
         return Post.objects.none()
