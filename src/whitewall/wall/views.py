@@ -183,14 +183,15 @@ class PostView(View):
 
     template_name = "wall/public/post.html"
 
-    def context(self, request, post, comment_form=None, *, comments=None, visitor=None):
+    def context(self, request, post, comment_form=None, *, comments=None, visitor=None, liked=None):
         """The page's context; ``comments`` given: the post's article comes from its fragment."""
         visitor = visitor or visitor_for(request)
-        liked = False
-        if visitor.user is not None:
-            liked = PostLike.objects.filter(post=post, user=visitor.user).exists()
-        elif visitor.key:
-            liked = PostLike.objects.filter(post=post, guest_key=visitor.key).exists()
+        if liked is None:
+            liked = False
+            if visitor.user is not None:
+                liked = PostLike.objects.filter(post=post, user=visitor.user).exists()
+            elif visitor.key:
+                liked = PostLike.objects.filter(post=post, guest_key=visitor.key).exists()
         policy = get_policy().wall
         may_comment = visitor.user is not None or policy.guest_comments
         return {
@@ -246,14 +247,13 @@ class PostView(View):
             parts = self.render_parts(context)
             wall_cache.page_set(name, versions, parts)
         else:
-            post = selectors.public_posts().filter(pk=pk).first()
+            visitor = visitor_for(request)
+            post = selectors.post_for_reader(pk, visitor.user, visitor.key)
             if post is None:
                 raise Http404
-            visitor = visitor_for(request)
-            own = selectors.own_pending_comments(post, visitor.key)
-            if own:  # rare: their own comments are interleaved with the published ones
-                own = selectors.comments_for(post, visitor.key)
-            context = self.context(request, post, comments=own, visitor=visitor)
+            # Rare: the reader's own comments waiting for review go in between the published ones.
+            own = selectors.comments_for(post, visitor.key) if post.has_own_pending else []
+            context = self.context(request, post, comments=own, visitor=visitor, liked=post.liked)
         context["article_html"] = mark_safe(parts["article"])  # noqa: S308 - our templates, autoescaped
         context["comment_form_html"] = mark_safe(parts["comment_form"])  # noqa: S308 - as above
         if not any(comment.status != Comment.Status.PUBLISHED for comment in context["comments"]):
