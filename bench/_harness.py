@@ -146,8 +146,11 @@ def machine_meta() -> dict:
 
 def meta_line(meta: dict, command: str) -> str:
     """The run's one-line description for the markdown report."""
+    load = f"load {meta['load']}"
+    if meta.get("load_before"):
+        load = f"load average 1/5/15 min {meta['load_before']} before, {meta['load']} after"
     return (
-        f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs, load {meta['load']}), "
+        f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs, {load}), "
         f"Python {meta['python']}. Command: `{command}`."
     )
 
@@ -172,12 +175,16 @@ def main(
     redis: bool = False,
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
     child_options: Callable[[argparse.Namespace], list[str]] | None = None,
+    postgres: bool = True,
+    check: Callable[[list[dict]], int] | None = None,
 ) -> int:
     """The parent: run the child on SQLite, then on PostgreSQL (+ Redis) when reachable; report.
 
     ``child(backend, url, redis, out, args)`` runs in the child process. ``add_arguments`` adds a
     script's own options; ``child_options`` turns the parsed options back into the child's
-    command line.
+    command line. ``postgres=False`` measures SQLite only (figures that do not depend on the
+    database). ``check(runs)``, when given, is the exit status (say, non-zero when a target is
+    missed); the results are written either way. The load average is recorded before and after.
     """
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
@@ -192,14 +199,15 @@ def main(
         child(args.child, args.url, args.redis, args.out, args)
         return 0
     options = child_options(args) if child_options else []
+    load_before = " ".join(f"{value:.1f}" for value in os.getloadavg())
     runs = [run_child(script, "sqlite", None, None, options)]
-    if not args.no_postgres:
+    if postgres and not args.no_postgres:
         url = postgres_reachable(os.environ.get("BENCH_DATABASE_URL", default_postgres_url(name)))
         redis_url = None
         if url and redis:
             redis_url = redis_reachable(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
         if url:
             runs.append(run_child(script, "postgresql", url, redis_url, options))
-    meta = machine_meta()
+    meta = {**machine_meta(), "load_before": load_before}
     save(name, runs, meta, markdown(runs, meta))
-    return 0
+    return check(runs) if check else 0

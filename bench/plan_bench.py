@@ -12,49 +12,23 @@ bench/results/plan.json and plan.md.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
-import os
-import platform
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from audit_bench import postgres_reachable  # noqa: E402  (creates the benchmark database)
+import _harness as harness
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ww_plan_bench"
 DUE = 1000  # due posts published by one consumer, then again by two at once
 ANALYTICS_POSTS, ANALYTICS_DAYS = 5000, 30  # published posts and days of daily views
 SCHEDULED_AHEAD = 2000  # posts already scheduled when looking for the next free slot
 
 
-def child(backend: str, url: str | None, out: Path) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"ww-plan-bench-{backend}-"))
-    os.environ.update(
-        {
-            "WHITEWALL_ENV": "development",
-            "WHITEWALL_DEBUG": "0",
-            "WHITEWALL_DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "whitewall.config.settings",
-            "WHITEWALL_LOG_LEVEL": "WARNING",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    if url:
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
+def child(backend: str, url: str | None, redis: str | None, out: Path, options) -> None:
+    harness.setup_django("plan", backend, url)
     from django.core.management import call_command
     from django.db import connection, connections
     from django.utils import timezone
@@ -157,15 +131,14 @@ def child(backend: str, url: str | None, out: Path) -> None:
         analytics.compute(start, today)
         timings.append(time.perf_counter() - started)
     figures["analytics_ms"] = statistics.median(timings) * 1000
-    out.write_text(json.dumps(figures), encoding="utf-8")
+    harness.write_figures(out, figures)
 
 
 def markdown(runs: list[dict], meta: dict) -> str:
     lines = [
         "# Publishing benchmark",
         "",
-        f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs), Python {meta['python']}.",
-        "Command: `make bench-plan` (`python bench/plan_bench.py`).",
+        harness.meta_line(meta, "make bench-plan"),
         "",
         "| figure | " + " | ".join(run["database"] for run in runs) + " |",
         "|---|" + "---|" * len(runs),
@@ -187,55 +160,7 @@ def markdown(runs: list[dict], meta: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
-    args = parser.parse_args()
-    if args.child:
-        child(args.child, args.url, args.out)
-        return 0
-    runs = [run_child_here("sqlite", None)]
-    if not args.no_postgres:
-        url = postgres_reachable(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-        if url:
-            runs.append(run_child_here("postgresql", url))
-    meta = {
-        "time": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": platform.machine() + " " + platform.processor(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "plan.json").write_text(
-        json.dumps({"meta": meta, "runs": runs}, indent=2) + "\n", encoding="utf-8"
-    )
-    text = markdown(runs, meta)
-    (RESULTS / "plan.md").write_text(text, encoding="utf-8")
-    print(text)
-    return 0
-
-
-def run_child_here(backend: str, url: str | None) -> dict:
-    """Run one database's measurements in a fresh process (settings are per process)."""
-    import subprocess
-
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out = Path(handle.name)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
-    command = [sys.executable, __file__, "--child", backend, "--out", str(out)]
-    if url:
-        command += ["--url", url]
-    subprocess.run(command, check=True, env=env)
-    figures = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
-    return figures
+    return harness.main(__file__, "plan", child, markdown, doc=__doc__)
 
 
 if __name__ == "__main__":

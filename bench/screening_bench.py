@@ -21,17 +21,14 @@ bench/results/screening.json and screening.md.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+import _harness as harness
+
+TARGET_MB_S = 50
 SEED = 20261125
 
 COMMON = [
@@ -333,28 +330,8 @@ def best_of(rounds: int, function) -> float:
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mb", type=float, default=8.0, help="MB of text to screen (default 8)")
-    parser.add_argument("--words", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-
-    data_dir = Path(tempfile.mkdtemp(prefix="ww-screening-bench-"))
-    os.environ.update(
-        {
-            "WHITEWALL_ENV": "development",
-            "WHITEWALL_DEBUG": "0",
-            "WHITEWALL_DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "whitewall.config.settings",
-            "WHITEWALL_LOG_LEVEL": "WARNING",
-        }
-    )
-    for name in ("REDIS_URL", "DATABASE_URL"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
+def child(backend: str, url: str | None, redis: str | None, out: Path, args) -> None:
+    harness.setup_django("screening", backend, url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -416,9 +393,7 @@ def main() -> None:
     flagged = sum(1 for r in results if r.hits)
 
     figures = {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
+        "backend": backend,
         "words": matcher.word_count,
         "whitelisted": matcher.whitelist_count,
         "table_build_s": round(table_seconds, 3),
@@ -436,17 +411,22 @@ def main() -> None:
     for key, value in list(figures.items()):
         if key.endswith("_mb_s"):
             figures[key] = round(value, 1)
-    figures["target_mb_s"] = 50
-    figures["target_met"] = figures["screen_mb_s"] >= 50
+    figures["target_mb_s"] = TARGET_MB_S
+    figures["target_met"] = figures["screen_mb_s"] >= TARGET_MB_S
+    harness.write_figures(out, figures)
 
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "screening.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+
+# --- the parent: print and write the figures ---------------------------------------------------
+def markdown(runs: list[dict], meta: dict) -> str:
+    figures = runs[0]
     lines = [
         "# Sensitive-word screening",
         "",
+        harness.meta_line(meta, "make bench-screening"),
+        "",
         f"{figures['words']:,} words in 8 lists, {figures['whitelisted']} whitelisted terms; "
         f"{figures['posts']:,} generated posts, {figures['text_mb']} MB of UTF-8 text, "
-        f"{figures['posts_with_hits']} with hits. Python {figures['python']}, {figures['cpu_count']} CPUs.",
+        f"{figures['posts_with_hits']} with hits.",
         "",
         "| step | MB/s |",
         "|---|---|",
@@ -458,15 +438,37 @@ def main() -> None:
         f"| `screen()` on one large text | {figures['screen_one_large_text_mb_s']} |",
         "",
         f"Lookup table built in {figures['table_build_s']} s per process; matcher built from the "
-        f"database in {figures['matcher_build_s']} s. Target: 50 MB/s for the whole screening "
+        f"database in {figures['matcher_build_s']} s. Target: {TARGET_MB_S} MB/s for the whole screening "
         f"({'met' if figures['target_met'] else 'NOT met'}).",
         "",
     ]
-    (RESULTS / "screening.md").write_text("\n".join(lines))
-    print("\n".join(lines))
-    if not figures["target_met"]:
-        sys.exit(1)
+    return "\n".join(lines)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mb", type=float, default=8.0, help="MB of text to screen (default 8)")
+    parser.add_argument("--words", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+
+
+def child_options(args: argparse.Namespace) -> list[str]:
+    return ["--mb", str(args.mb), "--words", str(args.words), "--rounds", str(args.rounds)]
+
+
+def main() -> int:
+    # Screening does not touch the database while it measures: SQLite only.
+    return harness.main(
+        __file__,
+        "screening",
+        child,
+        markdown,
+        doc=__doc__,
+        add_arguments=add_arguments,
+        child_options=child_options,
+        postgres=False,
+        check=lambda runs: 0 if all(run["target_met"] for run in runs) else 1,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

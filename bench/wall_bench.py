@@ -14,41 +14,43 @@ requests, for a fixed time per page:
 
 - the bare view (``/bench/bare/``: a Django view through the same middleware, returning the bytes
   of the anonymous home page),
-- the home page for an anonymous visitor, the home page signed in, a post page (anonymous).
+- the home page for an anonymous visitor and signed in,
+- a post page (an author shown by name, two tags, ten comments) anonymous and signed in.
 
 Server time (p50/p95) is measured inside the gunicorn worker (pre/post request hooks), requests per
 second at the client. Targets (issue 4), as ratios of the bare view's requests per second: anonymous
-home >= 50%, signed-in home and post page >= 15%. Figures go to bench/results/wall.json and wall.md.
+home >= 50%, signed-in home and post pages (anonymous and signed in) >= 15%. Figures go to bench/results/wall.json and wall.md.
 """
 
 from __future__ import annotations
 
-import argparse
 import glob
 import http.client
 import json
 import multiprocessing
 import os
-import platform
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+import _harness as harness
+
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ww_wall_bench"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
 POSTS = int(os.environ.get("WALL_BENCH_POSTS", "100000"))
 SECONDS = float(os.environ.get("WALL_BENCH_SECONDS", "8"))
 WORKERS = int(os.environ.get("WALL_BENCH_WORKERS", "2"))
 CLIENT_PROCESSES = int(os.environ.get("WALL_BENCH_CLIENTS", "2"))
 CLIENT_THREADS = int(os.environ.get("WALL_BENCH_THREADS", "4"))
-TARGETS = {"home_anonymous": 0.50, "home_signed_in": 0.15, "post_page": 0.15}
+TARGETS = {
+    "home_anonymous": 0.50,
+    "home_signed_in": 0.15,
+    "post_anonymous": 0.15,
+    "post_signed_in": 0.15,
+}
 
 
 # --- the load generator ------------------------------------------------------------------------
@@ -132,7 +134,8 @@ def seed(posts: int) -> dict:
     from django.test import Client
     from django.utils import timezone
 
-    from whitewall.wall.models import Post, Topic
+    from whitewall.core.testing import login
+    from whitewall.wall.models import Comment, Post, Tag, Topic
 
     topics = Topic.objects.bulk_create(
         [
@@ -164,37 +167,39 @@ def seed(posts: int) -> dict:
     seeded = time.perf_counter() - started
     user = get_user_model().objects.create_user(username="bench-user", email="bench@example.com")
     client = Client()
-    client.force_login(user)
+    login(client, user)  # through the backend that sessions use, as a real sign-in
     from django.conf import settings
 
     session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # The measured post page is a typical one: an author shown by name, two tags, ten comments.
     post = Post.objects.order_by("-published_at").first()
+    author = get_user_model().objects.create_user(
+        username="bench-author", email="author@example.com", full_name="王晓明"
+    )
+    post.author = author
+    post.display_name = "王晓明"
+    post.comment_count = 10
+    post.save(update_fields=["author", "display_name", "comment_count"])
+    post.tags.set([Tag.objects.create(name="图书馆"), Tag.objects.create(name="自习室")])
+    Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            body=f"第 {number} 条评论：同意，晚上的自习室确实太冷了。",
+            status=Comment.Status.PUBLISHED,
+            author=author if number % 2 else None,
+            is_anonymous=not number % 2,
+            published_at=now,
+        )
+        for number in range(10)
+    )
     return {"seed_seconds": seeded, "session": session, "post_pk": post.pk}
 
 
-def child(backend: str, url: str | None, redis: str | None, out: Path) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"ww-wall-bench-{backend}-"))
-    env = {
-        "WHITEWALL_ENV": "development",
-        "WHITEWALL_DEBUG": "0",
-        "WHITEWALL_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "wall.settings",
-        "WHITEWALL_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(
-            [str(HERE), str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
-        ),
-    }
-    os.environ.update(env)
-    for key in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(key, None)
-    if url:
-        os.environ["DATABASE_URL"] = url
-    if redis:
-        os.environ["REDIS_URL"] = redis
-    sys.path[:0] = [str(HERE)]
-    import django
-
-    django.setup()
+def child(backend: str, url: str | None, redis: str | None, out: Path, options) -> None:
+    # The benchmark's settings (``bench/wall``) add the bare view; gunicorn inherits the path.
+    data_dir = harness.setup_django(
+        "wall", backend, url, redis, settings="wall.settings", extra_path=[str(HERE)]
+    )
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -243,12 +248,24 @@ def child(backend: str, url: str | None, redis: str | None, out: Path) -> None:
     server = start()
 
     cookie = info["session"]
+    post_path = f"/p/{info['post_pk']}/"
     pages = {
         "bare": ("/bench/bare/", ""),
         "home_anonymous": ("/", ""),
         "home_signed_in": ("/", cookie),
-        "post_page": (f"/p/{info['post_pk']}/", ""),
+        "post_anonymous": (post_path, ""),
+        "post_signed_in": (post_path, cookie),
     }
+    # Each page is what it claims to be: signed in means the page offers to log out.
+    for name, (path, cookie_value) in pages.items():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path, headers={"Cookie": cookie_value} if cookie_value else {})
+        response = conn.getresponse()
+        page = response.read()
+        signed_in = b'action="/accounts/logout/"' in page
+        if response.status != 200 or signed_in != bool(cookie_value):
+            server.kill()
+            raise RuntimeError(f"{name}: status {response.status}, signed in: {signed_in}")
     figures: dict = {
         "backend": backend,
         "database": backend,
@@ -273,7 +290,8 @@ def child(backend: str, url: str | None, redis: str | None, out: Path) -> None:
         "bare": "/bench/bare/",
         "home_anonymous": "/",
         "home_signed_in": "/|signed-in",
-        "post_page": f"/p/{info['post_pk']}/",
+        "post_anonymous": post_path,
+        "post_signed_in": f"{post_path}|signed-in",
     }
     for name, result in results.items():
         values = server_times.get(keys[name], [])
@@ -283,69 +301,16 @@ def child(backend: str, url: str | None, redis: str | None, out: Path) -> None:
             result["ratio"] = result["rps"] / results["bare"]["rps"]
             result["target"] = TARGETS[name]
     figures["pages"] = results
-    out.write_text(json.dumps(figures), encoding="utf-8")
+    harness.write_figures(out, figures)
 
 
-# --- the parent ------------------------------------------------------------------------------------------
-def postgres_reachable(url: str) -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(
-            admin.replace("postgres://", "postgresql://", 1), autocommit=True, connect_timeout=3
-        ) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            db.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        print(f"PostgreSQL not used ({exc.__class__.__name__}: {exc})", file=sys.stderr)
-        return None
-    return url
-
-
-def redis_reachable(url: str) -> str | None:
-    try:
-        import redis
-    except ImportError:
-        return None
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=3)
-        client.flushdb()
-    except Exception as exc:
-        print(f"Redis not used ({exc.__class__.__name__}: {exc})", file=sys.stderr)
-        return None
-    return url
-
-
-def run_child(backend: str, url: str | None, redis: str | None) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out = Path(handle.name)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
-    command = [sys.executable, __file__, "--child", backend, "--out", str(out)]
-    if url:
-        command += ["--url", url]
-    if redis:
-        command += ["--redis", redis]
-    subprocess.run(command, check=True, env=env)
-    figures = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
-    return figures
-
-
+# --- the parent: print and write the figures ---------------------------------------------------
 LABELS = {
     "bare": "bare Django view (same bytes)",
     "home_anonymous": "home page, anonymous",
     "home_signed_in": "home page, signed in",
-    "post_page": "post page",
+    "post_anonymous": "post page, anonymous",
+    "post_signed_in": "post page, signed in",
 }
 
 
@@ -353,11 +318,11 @@ def markdown(runs: list[dict], meta: dict) -> str:
     lines = [
         "# Public wall benchmark",
         "",
-        f"Run {meta['time']} on {meta['machine']} ({meta['cpus']} CPUs), Python {meta['python']}; "
+        harness.meta_line(meta, "make bench-wall"),
+        "",
         f"gunicorn with {WORKERS} sync workers on 127.0.0.1, load from {CLIENT_PROCESSES} processes x "
-        f"{CLIENT_THREADS} threads (Python http.client, one connection per request), {SECONDS:.0f} s per page.",
-        "Command: `make bench-wall` (`python bench/wall_bench.py`). "
-        f"Machine load average (1 min): {meta['load_average']}.",
+        f"{CLIENT_THREADS} threads (Python http.client, one connection per request), {SECONDS:.0f} s per page "
+        "after a warm-up.",
         "",
     ]
     for run in runs:
@@ -389,38 +354,7 @@ def markdown(runs: list[dict], meta: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--redis", help=argparse.SUPPRESS)
-    parser.add_argument("--no-postgres", action="store_true", help="run on SQLite only")
-    args = parser.parse_args()
-    if args.child:
-        child(args.child, args.url, args.redis, args.out)
-        return 0
-    load_before = os.getloadavg()[0]
-    runs = [run_child("sqlite", None, None)]
-    if not args.no_postgres:
-        url = postgres_reachable(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-        if url:
-            redis = redis_reachable(os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
-            runs.append(run_child("postgresql", url, redis))
-    meta = {
-        "load_average": f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
-        "time": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "wall.json").write_text(json.dumps({"meta": meta, "runs": runs}, indent=2), encoding="utf-8")
-    text = markdown(runs, meta)
-    (RESULTS / "wall.md").write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return harness.main(__file__, "wall", child, markdown, doc=__doc__, redis=True)
 
 
 if __name__ == "__main__":

@@ -158,3 +158,40 @@ def test_scripts_in_posts_comments_names_and_image_metadata_never_run(open_page,
     stored = posts[0].images.get()
     with stored.image.open("rb") as handle:
         assert not Image.open(io.BytesIO(handle.read())).getexif()
+
+
+def test_signed_in_reader_reads_likes_and_comments_on_a_post_page(open_page, base_url, demo):
+    """The signed-in post page is built around cached fragments: it still shows the reader's own
+    state (like, their comment waiting for review) and its forms carry a working CSRF token."""
+    from whitewall.wall.models import Comment, Post
+    from whitewall.wall.testing import comment, published, wall_user
+
+    post = published(title="图书馆自习室延长开放", body="期末周希望自习室开到十二点。")
+    comment(post, body="支持，期末太需要了。", author=wall_user(full_name="李同学"))
+    page, watch = _log_in_visitor(open_page, base_url, demo)
+    url = f"/p/{post.pk}/"
+    goto(page, base_url, url)
+    goto(page, base_url, url)  # the second time from the shared fragments
+    assert "期末周希望自习室开到十二点" in page.locator('[data-testid="post-body"]').inner_text()
+    assert page.locator('[data-testid="comment"]').count() == 1
+    page.locator('[data-testid="like-button"]').click()
+    page.wait_for_selector('[data-testid="like-button"][aria-pressed="true"]')
+    form = page.locator('[data-testid="comment-form"]')
+    form.locator("textarea[name=body]").fill("我也同意，周末也开吧。")
+    form.locator('button[type="submit"]').click()
+    page.wait_for_load_state("load")
+    assert path_of(page.url) == url
+    texts = page.locator('[data-testid="comment"]').all_inner_texts()
+    assert len(texts) == 2 and "我也同意，周末也开吧。" in texts[1]
+    mine = Comment.objects.get(body="我也同意，周末也开吧。")
+    if mine.status == Comment.Status.PENDING:  # only the reader sees it, marked
+        assert page.locator('[data-testid="comment-pending"]').count() == 1
+    assert Post.objects.get(pk=post.pk).like_count == 1
+    screenshot(page, "visitor", "wall-post-signed-in")
+    from .test_e2e_language import switch_language
+
+    switch_language(page, "en")
+    assert page.locator('[data-testid="comment"]').count() == 2
+    screenshot(page, "visitor", "wall-post-signed-in-en")
+    switch_language(page, "zh-hans")
+    watch.assert_clean("reading, liking and commenting on a post signed in")

@@ -236,7 +236,7 @@ def test_post_publish_sets_the_time_bumps_the_cache_and_tells_the_author(
         publishing.post_publish(post=post)
     post.refresh_from_db()
     assert post.status == Post.Status.PUBLISHED and post.published_at is not None
-    assert wall_cache.wall_version() > before
+    assert wall_cache.wall_version() == before + 1
     note = Notification.objects.get(recipient=author, kind="wall.post_published")
     assert note.url == "/me/" or note.url.startswith("/")
 
@@ -309,7 +309,7 @@ def test_publish_due_bumps_the_wall_cache_once_per_run(make_post, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         assert publishing.publish_due(now=now)["published"] == 3
     after = wall_cache.wall_version()
-    assert after > before
+    assert after == before + 1
     with django_capture_on_commit_callbacks(execute=True):
         publishing.publish_due(now=now)
     assert wall_cache.wall_version() == after  # nothing changed, nothing to invalidate
@@ -326,3 +326,37 @@ def test_next_free_slot_looks_ahead_a_month_per_query(wall_policy, make_post, dj
     with django_assert_max_num_queries(2):
         found = slots.next_free_slot(local(first, 7))
     assert found == local(first + datetime.timedelta(days=45), 8)
+
+
+def test_a_run_publishing_fifty_posts_bumps_once_after_the_last_commit(
+    make_post, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    for minutes in range(1, 51):
+        make_post(status=Post.Status.SCHEDULED, scheduled_for=now - datetime.timedelta(minutes=minutes))
+    before = wall_cache.wall_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert publishing.publish_due(now=now)["published"] == 50
+    assert wall_cache.wall_version() == before + 1
+    assert len([c for c in callbacks if c is wall_cache.bump_wall_version]) == 1
+
+
+def test_bumps_once_defers_to_the_outermost_block_and_single_saves_bump_at_once(
+    make_post, django_capture_on_commit_callbacks
+):
+    post = make_post(status=Post.Status.PUBLISHED, published_at=timezone.now())
+    before = wall_cache.wall_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save()  # outside a block: its own bump
+    assert wall_cache.wall_version() == before + 1
+    with django_capture_on_commit_callbacks(execute=True), wall_cache.bumps_once():
+        post.save()
+        with wall_cache.bumps_once():
+            post.save()
+            wall_cache.bump_wall_version()
+        assert wall_cache.wall_version() == before + 1  # nothing yet: the outer block is open
+        post.save()
+    assert wall_cache.wall_version() == before + 2
+    with django_capture_on_commit_callbacks(execute=True), wall_cache.bumps_once():
+        pass  # nothing asked for, nothing bumped
+    assert wall_cache.wall_version() == before + 2

@@ -163,12 +163,87 @@ def test_post_page_query_count_is_constant(client, posts):
     assert_query_baseline(
         "wall.public.post_page_anonymous", lambda: client.get(reverse("wall_post", args=[post.pk]))
     )
+    # Signed in: the first reader renders the shared fragments (and stores them in the cache)...
     login(client, f.wall_user())
     client.get("/me/")
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as miss:
         response = client.get(reverse("wall_post", args=[post.pk]))
-    assert response.status_code == 200 and len(queries) <= 8, [q["sql"][:120] for q in queries]
+    assert response.status_code == 200 and len(_page_queries(miss)) <= 8, _page_queries(miss)
+    assert response.content.decode().count('data-testid="comment"') == 3
+    # ...then every signed-in reader gets them from there: no images, tags or comment list read.
+    with CaptureQueriesContext(connection) as hit:
+        response = client.get(reverse("wall_post", args=[post.pk]))
+    assert response.status_code == 200 and len(hit) <= 8, [q["sql"][:120] for q in hit]
+    assert not [q for q in _page_queries(hit) if "wall_postimage" in q or "wall_tag" in q], _page_queries(hit)
+    assert len(_page_queries(hit)) < len(_page_queries(miss))
+    html = response.content.decode()
+    assert html.count('data-testid="comment"') == 3 and f"标签{posts}" in html
+    assert 'action="/accounts/logout/"' in html and 'name="csrfmiddlewaretoken"' in html
     assert_query_baseline("wall.public.post_page", lambda: client.get(reverse("wall_post", args=[post.pk])))
+
+
+def test_signed_in_post_page_never_shows_a_stale_comment_list_or_a_post_taken_down(
+    client, django_capture_on_commit_callbacks
+):
+    from whitewall.wall.services.review import submitter_key_for
+
+    post = f.published(title="片段缓存的帖子")
+    first = f.comment(post, body="第一条评论")
+    reader, other = f.wall_user(), f.wall_user()
+    url = reverse("wall_post", args=[post.pk])
+
+    def page(user) -> str:
+        login(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def comments(html: str) -> int:
+        return html.count('data-testid="comment"')
+
+    assert "第一条评论" in page(reader) and "第一条评论" in page(reader)  # the second from the fragments
+    with django_capture_on_commit_callbacks(execute=True):
+        f.comment(post, body="第二条评论")
+    assert "第二条评论" in page(reader) and comments(page(other)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        first.status = Comment.Status.TAKEN_DOWN
+        first.save()
+    assert "第一条评论" not in page(reader) and comments(page(other)) == 1
+    # The reader's own comment waiting for review: shown to them only, in its place.
+    with django_capture_on_commit_callbacks(execute=True):
+        f.comment(
+            post, body="我的待审评论", status=Comment.Status.PENDING, submitter_key=submitter_key_for(reader)
+        )
+    mine = page(reader)
+    assert "我的待审评论" in mine and 'data-testid="comment-pending"' in mine
+    assert mine.index("第二条评论") < mine.index("我的待审评论")
+    assert "我的待审评论" not in page(other)
+    # A post that leaves the wall is a 404 at once, whatever the cache holds.
+    page(other)
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())  # no version bump at all
+    assert client.get(url).status_code == 404
+    Post.objects.filter(pk=post.pk).update(hidden_at=None)
+    assert page(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        post.status = Post.Status.TAKEN_DOWN
+        post.save()
+    assert client.get(url).status_code == 404
+
+
+def test_withdrawing_a_published_comment_empties_the_cached_post_page(
+    client, django_capture_on_commit_callbacks
+):
+    post = f.published()
+    user = f.wall_user()
+    from whitewall.wall.services.review import submitter_key_for
+
+    comment = f.comment(post, body="将被撤回的评论", author=user, submitter_key=submitter_key_for(user))
+    url = reverse("wall_post", args=[post.pk])
+    assert "将被撤回的评论" in client.get(url).content.decode()
+    assert "将被撤回的评论" in client.get(url).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        post_services.comment_withdraw(actor=f.visitor(user), comment=comment)
+    assert "将被撤回的评论" not in client.get(url).content.decode()
 
 
 def test_post_page_counts_views_through_the_beacon_once_per_visitor(client):

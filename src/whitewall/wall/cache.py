@@ -5,11 +5,18 @@ Anonymous pages are cached under keys that carry the versions they were rendered
 stored page together, and a page rendered before the latest bump is never served again. A post
 page also depends on its own version (``bump_post_version``: a comment published or hidden), so
 that a comment does not empty the cache of the whole wall.
+
+A job that changes many posts (the publishing job) runs inside ``bumps_once()``: every bump asked
+for inside the block is deferred to the end of the outermost block and then made once, after
+commit. A single save outside such a block bumps at once (after its own commit).
 """
 
+import contextlib
+import threading
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 WALL_VERSION_KEY = "wall:version"
 PAGE_TIMEOUT = 300  # seconds; invalidation is by version, this only bounds memory (and counters)
@@ -26,11 +33,52 @@ def wall_version() -> int:
     return cache.get_or_set(WALL_VERSION_KEY, _fresh, timeout=None)
 
 
+# Per thread: how deep inside ``bumps_once`` blocks we are, and whether a bump was asked for there.
+_deferred = threading.local()
+
+
+def _deferring() -> bool:
+    return getattr(_deferred, "depth", 0) > 0
+
+
 def bump_wall_version() -> None:
+    """Move the wall's version on (at once; inside ``bumps_once``, once at the end of the block)."""
+    if _deferring():
+        _deferred.pending = True
+        return
     try:
         cache.incr(WALL_VERSION_KEY)
     except ValueError:
         cache.set(WALL_VERSION_KEY, _fresh(), timeout=None)
+
+
+def bump_wall_version_on_commit() -> None:
+    """Bump after the current transaction commits (at once outside one); deferred in ``bumps_once``."""
+    if _deferring():
+        _deferred.pending = True
+    else:
+        transaction.on_commit(bump_wall_version)
+
+
+@contextlib.contextmanager
+def bumps_once():
+    """Defer every wall-version bump inside the block to one bump when the outermost block ends.
+
+    The one bump is registered with ``transaction.on_commit`` where the block ends: at once when no
+    transaction is open there, else after that transaction commits (never if it rolls back).
+    Usable as a decorator; blocks nest (only the outermost one bumps).
+    """
+    depth = getattr(_deferred, "depth", 0)
+    if depth == 0:
+        _deferred.pending = False
+    _deferred.depth = depth + 1
+    try:
+        yield
+    finally:
+        _deferred.depth = depth
+        if depth == 0 and _deferred.pending:
+            _deferred.pending = False
+            transaction.on_commit(bump_wall_version)
 
 
 def _post_version_key(pk: int) -> str:

@@ -18,11 +18,13 @@ def register() -> None:
         SubmissionViewSet,
     )
     from whitewall.wall.demo_public import seed_public_wall
-    from whitewall.wall.models import Post
-    from whitewall.wall.signals import post_deleted, post_saved
+    from whitewall.wall.models import Comment, Post
+    from whitewall.wall.signals import comment_deleted, comment_saved, post_deleted, post_saved
 
     post_save.connect(post_saved, sender=Post, dispatch_uid="wall.cache.post_saved")
     post_delete.connect(post_deleted, sender=Post, dispatch_uid="wall.cache.post_deleted")
+    post_save.connect(comment_saved, sender=Comment, dispatch_uid="wall.cache.comment_saved")
+    post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="wall.cache.comment_deleted")
 
     # Content operations: the operations manager manages the wall; reviewers decide on posts,
     # comments and reports; operators answer feedback; marketing reads; auditors only read.

@@ -169,22 +169,36 @@ class SearchView(View):
 
 # --- the post page --------------------------------------------------------------------------------------
 class PostView(View):
+    """A post page. Anonymous visitors without a guest cookie get the whole page from the cache.
+
+    Signed-in readers get their own page around fragments that are the same for every one of
+    them (``parts``: the post itself, its published comments, the empty comment form), cached
+    under the same versions as the anonymous page: the wall's version (a post taken down, hidden
+    or edited) and the post's own (a comment published, hidden or taken down). What is theirs is
+    rendered each time: the like button and the counts from the post's row (read on every
+    request, so a post that is no longer public is a 404 even with its fragments cached), their
+    own comments waiting for review (the list is rendered in full when they have any), the CSRF
+    token and the header.
+    """
+
     template_name = "wall/public/post.html"
 
-    def context(self, request, post, comment_form=None):
-        visitor = visitor_for(request)
-        liked = False
-        if visitor.user is not None:
-            liked = PostLike.objects.filter(post=post, user=visitor.user).exists()
-        elif visitor.key:
-            liked = PostLike.objects.filter(post=post, guest_key=visitor.key).exists()
+    def context(self, request, post, comment_form=None, *, comments=None, visitor=None, liked=None):
+        """The page's context; ``comments`` given: the post's article comes from its fragment."""
+        visitor = visitor or visitor_for(request)
+        if liked is None:
+            liked = False
+            if visitor.user is not None:
+                liked = PostLike.objects.filter(post=post, user=visitor.user).exists()
+            elif visitor.key:
+                liked = PostLike.objects.filter(post=post, guest_key=visitor.key).exists()
         policy = get_policy().wall
         may_comment = visitor.user is not None or policy.guest_comments
         return {
             "post": post,
-            "images": list(post.images.all()),
-            "tags": list(post.tags.all()),
-            "comments": selectors.comments_for(post, visitor.key),
+            "images": list(post.images.all()) if comments is None else [],
+            "tags": list(post.tags.all()) if comments is None else [],
+            "comments": selectors.comments_for(post, visitor.key) if comments is None else comments,
             "liked": liked,
             "may_comment": may_comment,
             "comment_form": comment_form or (CommentForm() if may_comment else None),
@@ -214,11 +228,46 @@ class PostView(View):
             response.content = CSRF_INPUT.sub(b"", response.content)
             wall_cache.page_set(name, versions, response.content, timeout=wall_cache.POST_PAGE_TIMEOUT)
             return response
+        get_token(request)  # the CSRF cookie for the view beacon
+        if request.user.is_authenticated:
+            return self.signed_in(request, pk)
         post = selectors.post_for_page(pk)
         if post is None:
             raise Http404
-        get_token(request)  # the CSRF cookie for the view beacon
         return render(request, self.template_name, self.context(request, post))
+
+    def signed_in(self, request, pk: int):
+        name = f"post-parts:{pk}|{translation.get_language()}"
+        parts, versions = wall_cache.page_get(name, post_pk=pk)
+        if parts is None:
+            post = selectors.post_for_page(pk)
+            if post is None:
+                raise Http404
+            context = self.context(request, post)
+            parts = self.render_parts(context)
+            wall_cache.page_set(name, versions, parts)
+        else:
+            visitor = visitor_for(request)
+            post = selectors.post_for_reader(pk, visitor.user, visitor.key)
+            if post is None:
+                raise Http404
+            # Rare: the reader's own comments waiting for review go in between the published ones.
+            own = selectors.comments_for(post, visitor.key) if post.has_own_pending else []
+            context = self.context(request, post, comments=own, visitor=visitor, liked=post.liked)
+        context["article_html"] = mark_safe(parts["article"])  # noqa: S308 - our templates, autoescaped
+        context["comment_form_html"] = mark_safe(parts["comment_form"])  # noqa: S308 - as above
+        if not any(comment.status != Comment.Status.PUBLISHED for comment in context["comments"]):
+            context["comments_html"] = mark_safe(parts["comments"])  # noqa: S308 - as above
+        return render(request, self.template_name, context)
+
+    def render_parts(self, context) -> dict[str, str]:
+        """The fragments every signed-in reader shares (no CSRF token, nothing of the reader's)."""
+        published = [c for c in context["comments"] if c.status == Comment.Status.PUBLISHED]
+        return {
+            "article": render_to_string("wall/public/post_article.html", context),
+            "comments": render_to_string("wall/public/post_comments.html", {"comments": published}),
+            "comment_form": render_to_string("core/includes/form_fields.html", {"form": CommentForm()}),
+        }
 
 
 def csrf_cookie(request):

@@ -3,12 +3,17 @@ take-down requests; and the author's page to edit and resubmit a post that was s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q, Sum
+from django.forms import BaseForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -69,6 +74,66 @@ class ConsolePermissionMixin:
         if not any(may(request.user, permission) for permission in self.permissions):
             raise PermissionDenied(_("You do not have permission to do this."))
         return super().dispatch(request, *args, **kwargs)
+
+
+class Action(NamedTuple):
+    """One action of a console page: its form (None: a bare button) and what it runs.
+
+    ``run(user, obj, cleaned_data)`` calls the service and returns the success message.
+    """
+
+    form: Callable[..., BaseForm] | None
+    run: Callable[[Any, Any, dict], str]
+
+
+class ActionView:
+    """POST <object>/<action>/: validate the action's form, run its service, say what happened.
+
+    One ``post`` for every action of the review console (posts, comments, reports, feedback), the
+    way the approval console's ``_RequestActionView`` serves its actions. A subclass declares
+    ``actions`` and says how to find the object (``action_object``), how to show the page again
+    with a form's errors (``render_with_form``, status 422) and where to go (``success_url``,
+    ``back_url``). A service's ValidationError naming fields lands on those fields; one naming
+    none goes on the form when ``errors_on_form``, else into a message on the way ``back_url``.
+    """
+
+    actions: dict[str, Action] = {}
+    errors_on_form = False
+
+    def action_object(self):
+        return self.get_object()
+
+    def render_with_form(self, obj, key: str, form):
+        raise NotImplementedError  # pragma: no cover - every subclass says how
+
+    def success_url(self, action: str, obj) -> str:
+        raise NotImplementedError  # pragma: no cover - every subclass says where
+
+    def back_url(self, obj) -> str:
+        return self.success_url("", obj)
+
+    def post(self, request, pk, action):
+        if action not in self.actions:
+            raise Http404
+        obj = self.action_object()
+        spec = self.actions[action]
+        form = spec.form(request.POST) if spec.form else None
+        if form is not None and not form.is_valid():
+            return self.render_with_form(obj, action, form)
+        try:
+            message = spec.run(request.user, obj, form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            if form is not None and (hasattr(exc, "error_dict") or self.errors_on_form):
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+                return self.render_with_form(self.get_object(), action, form)
+            messages.error(request, errors_of(exc))
+            return HttpResponseRedirect(self.back_url(obj))
+        messages.success(request, message)
+        return HttpResponseRedirect(self.success_url(action, obj))
 
 
 # --- what a page shows about an item ---------------------------------------------------------------
@@ -297,39 +362,19 @@ class ReviewCommentView(_ReviewItemView):
     model = Comment
 
 
-class _ReviewDecideView(_ReviewItemView):
+class _ReviewDecideView(ActionView, _ReviewItemView):
     """POST <item>/<action>/: approve, reject, send_back, escalate, keep, take_down, release."""
 
-    actions: dict[str, tuple] = {}
+    def render_with_form(self, obj, key, form):
+        return render(self.request, self.template_name, self.context(obj, forms={key: form}), status=422)
 
-    def post(self, request, pk, action):
-        if action not in self.actions:
-            raise Http404
-        item = self.get_object()
-        form_class, key, run = self.actions[action]
-        form = form_class(request.POST) if form_class else None
-        if form is not None and not form.is_valid():
-            response = render(request, self.template_name, self.context(item, forms={key: form}), status=422)
-            return response
-        data = form.cleaned_data if form is not None else {}
-        try:
-            message = run(request.user, item, data)
-        except ValidationError as exc:
-            if form is not None and hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                return render(
-                    request,
-                    self.template_name,
-                    self.context(self.get_object(), forms={key: form}),
-                    status=422,
-                )
-            messages.error(request, errors_of(exc))
-            return HttpResponseRedirect(request.path.rsplit("/", 2)[0] + "/")
-        messages.success(request, message)
+    def success_url(self, action, obj) -> str:
         if action == "release":
-            return HttpResponseRedirect(reverse("wall:review_list"))
-        return HttpResponseRedirect(safe_next(request))
+            return reverse("wall:review_list")
+        return safe_next(self.request)
+
+    def back_url(self, obj) -> str:
+        return self.request.path.rsplit("/", 2)[0] + "/"
 
 
 def safe_next(request) -> str:
@@ -348,49 +393,42 @@ def _keep(user, item, data):
     return _("The item stays on the wall.")
 
 
+def _post_approve(user, post, data):
+    review.post_approve(actor=user, post=post)
+    return _approved_message(post)
+
+
+def _post_reject(user, post, data):
+    review.post_reject(actor=user, post=post, reason=data["reason"], note=data["note"])
+    return _("The post was rejected.")
+
+
+def _post_send_back(user, post, data):
+    review.post_send_back(actor=user, post=post, note=data["note"])
+    return _("The post was sent back to its author.")
+
+
+def _post_escalate(user, post, data):
+    review.post_escalate(actor=user, post=post, note=data["note"])
+    return _("The post went to a second review.")
+
+
+def _post_take_down(user, post, data):
+    moderation.post_take_down(actor=user, post=post, reason=data["reason"])
+    return _("The post was taken down.")
+
+
 class ReviewPostDecideView(_ReviewDecideView):
     permissions = (POST_REVIEW, "wall.take_down_post")
     model = Post
     actions = {
-        "approve": (
-            None,
-            "",
-            lambda u, i, d: (review.post_approve(actor=u, post=i), _approved_message(i))[1],
-        ),
-        "reject": (
-            RejectForm,
-            "reject",
-            lambda u, i, d: (
-                review.post_reject(actor=u, post=i, reason=d["reason"], note=d["note"]),
-                _("The post was rejected."),
-            )[1],
-        ),
-        "send_back": (
-            SendBackForm,
-            "send_back",
-            lambda u, i, d: (
-                review.post_send_back(actor=u, post=i, note=d["note"]),
-                _("The post was sent back to its author."),
-            )[1],
-        ),
-        "escalate": (
-            EscalateForm,
-            "escalate",
-            lambda u, i, d: (
-                review.post_escalate(actor=u, post=i, note=d["note"]),
-                _("The post went to a second review."),
-            )[1],
-        ),
-        "keep": (None, "", _keep),
-        "take_down": (
-            TakeDownForm,
-            "take_down",
-            lambda u, i, d: (
-                moderation.post_take_down(actor=u, post=i, reason=d["reason"]),
-                _("The post was taken down."),
-            )[1],
-        ),
-        "release": (None, "", _release),
+        "approve": Action(None, _post_approve),
+        "reject": Action(RejectForm, _post_reject),
+        "send_back": Action(SendBackForm, _post_send_back),
+        "escalate": Action(EscalateForm, _post_escalate),
+        "keep": Action(None, _keep),
+        "take_down": Action(TakeDownForm, _post_take_down),
+        "release": Action(None, _release),
     }
 
     def get_object(self):
@@ -408,33 +446,30 @@ def _approved_message(post) -> str:
     return _("The post was approved and waits for its publishing slot.")
 
 
+def _comment_approve(user, comment, data):
+    review.comment_approve(actor=user, comment=comment)
+    return _("The comment was published.")
+
+
+def _comment_reject(user, comment, data):
+    review.comment_reject(actor=user, comment=comment, reason=data["reason"], note=data["note"])
+    return _("The comment was rejected.")
+
+
+def _comment_take_down(user, comment, data):
+    moderation.comment_take_down(actor=user, comment=comment, reason=data["reason"])
+    return _("The comment was taken down.")
+
+
 class ReviewCommentDecideView(_ReviewDecideView):
     permissions = (COMMENT_REVIEW, "wall.take_down_comment")
     model = Comment
     actions = {
-        "approve": (
-            None,
-            "",
-            lambda u, i, d: (review.comment_approve(actor=u, comment=i), _("The comment was published."))[1],
-        ),
-        "reject": (
-            RejectForm,
-            "reject",
-            lambda u, i, d: (
-                review.comment_reject(actor=u, comment=i, reason=d["reason"], note=d["note"]),
-                _("The comment was rejected."),
-            )[1],
-        ),
-        "keep": (None, "", _keep),
-        "take_down": (
-            TakeDownForm,
-            "take_down",
-            lambda u, i, d: (
-                moderation.comment_take_down(actor=u, comment=i, reason=d["reason"]),
-                _("The comment was taken down."),
-            )[1],
-        ),
-        "release": (None, "", _release),
+        "approve": Action(None, _comment_approve),
+        "reject": Action(RejectForm, _comment_reject),
+        "keep": Action(None, _keep),
+        "take_down": Action(TakeDownForm, _comment_take_down),
+        "release": Action(None, _release),
     }
 
     def get_object(self):
@@ -578,42 +613,45 @@ class ReportDetailView(ObjectDetailView):
         }
 
 
-class ReportHandleView(ReportDetailView):
-    permission_action = "change"
+class _DetailActionView(ActionView):
+    """An action on an object's detail page (``ObjectDetailView``): needs the change permission on
+    the object, shows the detail page again with the form's errors, comes back to the page."""
 
-    def post(self, request, pk, action):
-        if action not in ("uphold", "dismiss"):
-            raise Http404
-        report = get_object_or_404(self.restricted("change"), pk=pk)
-        form = NoteForm(request.POST, prefix=action, note_required=action == "dismiss")
-        if form.is_valid():
-            service = moderation.report_uphold if action == "uphold" else moderation.report_dismiss
-            try:
-                service(actor=request.user, report=report, note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    messages.error(request, errors_of(exc))
-                    return HttpResponseRedirect(reverse("wall:report_detail", kwargs={"pk": pk}))
-            else:
-                messages.success(
-                    request,
-                    _("The reports were upheld and the item removed.")
-                    if action == "uphold"
-                    else _("The reports were dismissed."),
-                )
-                return HttpResponseRedirect(reverse("wall:report_detail", kwargs={"pk": pk}))
-        self.kwargs = {"pk": pk}
-        obj = self.get_object()
+    permission_action = "change"
+    detail_url_name = ""
+
+    def action_object(self):
+        return get_object_or_404(self.restricted("change"), pk=self.kwargs["pk"])
+
+    def render_with_form(self, obj, key, form):
         context = {
             **self.model_context(),
             "object": obj,
             "field_rows": self.field_rows(obj),
-            **self.extra_context(obj, forms={action: form}),
+            **self.extra_context(obj, forms={key: form}),
         }
-        return render(request, self.template_name, context, status=422)
+        return render(self.request, self.template_name, context, status=422)
+
+    def success_url(self, action, obj) -> str:
+        return reverse(self.detail_url_name, kwargs={"pk": obj.pk})
+
+
+def _report_uphold(user, report, data):
+    moderation.report_uphold(actor=user, report=report, note=data["note"])
+    return _("The reports were upheld and the item removed.")
+
+
+def _report_dismiss(user, report, data):
+    moderation.report_dismiss(actor=user, report=report, note=data["note"])
+    return _("The reports were dismissed.")
+
+
+class ReportHandleView(_DetailActionView, ReportDetailView):
+    detail_url_name = "wall:report_detail"
+    actions = {
+        "uphold": Action(partial(NoteForm, prefix="uphold"), _report_uphold),
+        "dismiss": Action(partial(NoteForm, prefix="dismiss", note_required=True), _report_dismiss),
+    }
 
 
 # --- feedback and complaints ----------------------------------------------------------------------
@@ -676,48 +714,25 @@ class FeedbackDetailView(ObjectDetailView):
         }
 
 
-class FeedbackActionView(FeedbackDetailView):
-    permission_action = "change"
+def _feedback_reply(user, feedback, data):
+    moderation.feedback_reply(
+        actor=user, feedback=feedback, reply=data["reply"], resolution=data["resolution"]
+    )
+    return _("Reply sent; the user sees it on their page.")
 
-    def post(self, request, pk, action):
-        if action not in ("reply", "close"):
-            raise Http404
-        feedback = get_object_or_404(self.restricted("change"), pk=pk)
-        form = (ReplyForm if action == "reply" else CloseForm)(request.POST)
-        if form.is_valid():
-            try:
-                if action == "reply":
-                    moderation.feedback_reply(
-                        actor=request.user,
-                        feedback=feedback,
-                        reply=form.cleaned_data["reply"],
-                        resolution=form.cleaned_data["resolution"],
-                    )
-                else:
-                    moderation.feedback_close(
-                        actor=request.user, feedback=feedback, resolution=form.cleaned_data["resolution"]
-                    )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Reply sent; the user sees it on their page.") if action == "reply" else _("Closed."),
-                )
-                return HttpResponseRedirect(reverse("wall:feedback_detail", kwargs={"pk": pk}))
-        self.kwargs = {"pk": pk}
-        obj = self.get_object()
-        context = {
-            **self.model_context(),
-            "object": obj,
-            "field_rows": self.field_rows(obj),
-            **self.extra_context(obj, forms={action: form}),
-        }
-        return render(request, self.template_name, context, status=422)
+
+def _feedback_close(user, feedback, data):
+    moderation.feedback_close(actor=user, feedback=feedback, resolution=data["resolution"])
+    return _("Closed.")
+
+
+class FeedbackActionView(_DetailActionView, FeedbackDetailView):
+    detail_url_name = "wall:feedback_detail"
+    errors_on_form = True
+    actions = {
+        "reply": Action(ReplyForm, _feedback_reply),
+        "close": Action(CloseForm, _feedback_close),
+    }
 
 
 # --- take-down requests from authors --------------------------------------------------------------

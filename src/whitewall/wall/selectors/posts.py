@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from whitewall.wall.models import Comment, Post, PostImage, Tag, Topic
+from whitewall.wall.models import Comment, Post, PostImage, PostLike, Tag, Topic
 
 PAGE_SIZE = 20
 FEED_FIELDS = (
@@ -104,6 +104,25 @@ def comments_for(post: Post, visitor_key: str) -> list[Comment]:
             "author__full_name",
         )
         .order_by("created", "id")[:200]
+    )
+
+
+def post_for_reader(pk: int, user, visitor_key: str) -> Post | None:
+    """The public post ``pk`` for a signed-in reader whose page is built around cached fragments:
+    its row (counts), whether they like it and whether they have comments waiting for review, in
+    one query; None when it is not on the wall."""
+    return (
+        public_posts()
+        .filter(pk=pk)
+        .annotate(
+            liked=Exists(PostLike.objects.filter(post=OuterRef("pk"), user=user)),
+            has_own_pending=Exists(
+                Comment.objects.filter(
+                    post=OuterRef("pk"), status=Comment.Status.PENDING, submitter_key=visitor_key or "-"
+                ).order_by()
+            ),
+        )
+        .first()
     )
 
 

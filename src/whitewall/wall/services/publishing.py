@@ -4,7 +4,7 @@
   A post linked to a plan item keeps the item's slot when that slot is still valid and ahead.
 - ``post_schedule``: a person moves a post to a moment of their choosing, validated against the same
   slot rules (publishing hours, gap, daily cap) with a message that names the rule broken.
-- ``post_publish``: the post goes out now; the wall's cache version is bumped and the author told.
+- ``post_publish``: the post goes out now; the wall's cache version is bumped (once) and the author told.
 - ``post_expire``: a post past its ``expires_at`` leaves the wall.
 - ``publish_due``: what the periodic job runs. Each due post is claimed inside its own transaction
   (``select_for_update(skip_locked=True)`` on PostgreSQL, the write lock on SQLite) and its status
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from whitewall.wall import slots
+from whitewall.wall.cache import bump_wall_version_on_commit, bumps_once
 from whitewall.wall.models import PlanItem, Post
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,6 @@ def _slot_lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SLOT_LOCK_KEY])
-
-
-def _bump_cache() -> None:
-    from whitewall.wall.cache import bump_wall_version
-
-    bump_wall_version()
 
 
 def public_url(post: Post) -> str:
@@ -186,17 +181,17 @@ def _notify_published(post: Post) -> None:
     )
 
 
-def _publish_locked(current: Post, now: datetime.datetime, *, bump: bool = True) -> Post:
+def _publish_locked(current: Post, now: datetime.datetime) -> Post:
     current.status = Post.Status.PUBLISHED
     current.published_at = now
     current.save(update_fields=["status", "published_at", "updated"])
     _sync_plan_item(current, PlanItem.Status.PUBLISHED)
-    if bump:
-        transaction.on_commit(_bump_cache)
+    bump_wall_version_on_commit()
     _notify_published(current)
     return current
 
 
+@bumps_once()
 @transaction.atomic
 def post_publish(*, post: Post, actor=None) -> Post:
     """Publish ``post`` now (a scheduled or approved one). The job calls it for due posts."""
@@ -212,6 +207,7 @@ def post_publish(*, post: Post, actor=None) -> Post:
     return _copy(post, _publish_locked(current, timezone.now()))
 
 
+@bumps_once()
 @transaction.atomic
 def post_expire(*, post: Post, actor=None) -> Post:
     """Take a post whose expiry has passed off the wall (status ``expired``)."""
@@ -230,7 +226,7 @@ def post_expire(*, post: Post, actor=None) -> Post:
     current.status = Post.Status.EXPIRED
     current.save(update_fields=["status", "updated"])
     if was_public:
-        transaction.on_commit(_bump_cache)
+        bump_wall_version_on_commit()
     return _copy(post, current)
 
 
@@ -246,11 +242,14 @@ def _claim(pk: int, statuses, **conditions) -> Post | None:
     return queryset.first()
 
 
+@bumps_once()
 def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Publish every scheduled post whose slot has come, expire what has expired, stage the queue.
 
     Each post is claimed in its own short transaction, so a second consumer running at the same
-    time finds it taken or already done: every due post is published exactly once.
+    time finds it taken or already done: every due post is published exactly once. The wall's
+    cache version moves on once per run, after the last commit (``cache.bumps_once``), however
+    many posts went out or came down.
     """
     now = now or timezone.now()
     published = expired = hidden = 0
@@ -264,7 +263,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
             current = _claim(pk, [Post.Status.SCHEDULED], scheduled_for__lte=now)
             if current is None:
                 continue
-            _publish_locked(current, now, bump=False)
+            _publish_locked(current, now)
             published += 1
     ending = list(Post.objects.filter(status__in=EXPIRABLE, expires_at__lte=now).values_list("pk", flat=True))
     for pk in ending:
@@ -278,6 +277,6 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
             expired += 1
             hidden += int(was_public)
     if published or hidden:
-        transaction.on_commit(_bump_cache)  # once per run (at once outside a transaction)
+        bump_wall_version_on_commit()  # made once, when the run's block ends
     staged = stage_waiting()
     return {"published": published, "expired": expired, "staged": staged}

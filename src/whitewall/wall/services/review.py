@@ -22,7 +22,6 @@ Rules (docs/wall-review.md):
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 from dataclasses import dataclass, field
 
@@ -62,13 +61,8 @@ def author_of(item) -> object | None:
     the identity is never shown)."""
     if item.author_id:
         return item.author
-    if not item.submitter_identity:
-        return None
-    try:
-        user_id = json.loads(item.submitter_identity).get("user_id")
-    except (ValueError, AttributeError):
-        return None
-    if not user_id:
+    user_id = item.submitter_user_id()
+    if user_id is None:
         return None
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
