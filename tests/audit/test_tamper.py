@@ -61,6 +61,24 @@ class TamperingTests(TestCase):
         self.assertEqual(result.first_bad_seq, seq, result.problems)
         if kind:
             self.assertEqual(result.first_problem.kind, kind, result.problems)
+        # Pages of any size, read ahead or not, give the same result: with pages of 1, 2, 3 and 5
+        # events the problem falls on a page boundary, inside a page, and in the first or last.
+        expected = self.outcome(result)
+        for page, prefetch in ((1, 0), (2, 2), (3, 0), (5, 1), (CHAIN + 5, 0)):
+            again = verify_chain(checkpoints=checkpoints, page=page, prefetch=prefetch)
+            self.assertEqual(self.outcome(again), expected, f"pages of {page}, {prefetch} read ahead")
+
+    @staticmethod
+    def outcome(result):
+        return (
+            result.ok,
+            result.count,
+            result.first_seq,
+            result.last_seq,
+            result.last_hash,
+            result.bad_events,
+            result.problems,
+        )
 
     @QUICK
     @given(position=st.integers(0, CHAIN - 1), field=st.sampled_from(FIELDS), data=st.data())
