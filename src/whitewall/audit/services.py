@@ -534,7 +534,12 @@ class VerifyResult:
 
 
 PAGE = 2000  # events per page read from the database while verifying
-PREFETCH = 2  # pages a background thread may read ahead of the hashing (0: no thread)
+# Pages a background thread may read ahead of the hashing (0: no thread), per database. Measured
+# (bench/audit_bench.py): PostgreSQL renders the next page in its own process while Python hashes,
+# a gain; SQLite renders in this process, and handing the GIL back and forth between the two
+# threads cost more than the overlap saved (no gain on a quiet machine, half the rate on a busy
+# one).
+PREFETCH = {"postgresql": 2, "sqlite": 0}
 
 
 def _canonical_sql(vendor: str) -> str:
@@ -662,7 +667,7 @@ def _read_ahead(pages, depth: int):
         pages.close()  # the thread has finished: close the cursor here
 
 
-def _pages(using: str, page: int = PAGE, prefetch: int = PREFETCH):
+def _pages(using: str, page: int = PAGE, prefetch: int | None = None):
     """Lists of up to ``page`` rows (seq, prev_hash, hash, canonical bytes) in sequence order.
 
     Measured here (bench/audit_bench.py): keyset pages of a few thousand rows read in primary-key
@@ -673,6 +678,8 @@ def _pages(using: str, page: int = PAGE, prefetch: int = PREFETCH):
     included), by a read-ahead thread unless ``prefetch`` is 0.
     """
     connection = connections[using]
+    if prefetch is None:
+        prefetch = PREFETCH.get(connection.vendor, 0)
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -695,7 +702,7 @@ def verify_chain(
     using: str | None = None,
     max_problems: int = 50,
     page: int = PAGE,
-    prefetch: int = PREFETCH,
+    prefetch: int | None = None,
 ) -> VerifyResult:
     """Walk the whole chain; report changed, missing, inserted or reordered events and a cut tail.
 
@@ -707,8 +714,8 @@ def verify_chain(
     result either way (the whole-page checks are the per-event checks, batched).
 
     ``page`` events are read per query; ``prefetch`` pages are read ahead by a background thread
-    while the current one is hashed (0: read and hash in turn). A verification in worker
-    processes (each verifying a range of sequence numbers, the parent checking the links at the
+    while the current one is hashed (0: read and hash in turn; by default ``PREFETCH`` of the
+    database). A verification in worker processes (each verifying a range of sequence numbers, the parent checking the links at the
     range boundaries) was considered and left out: a process with Django and its own connection
     costs more to start than verifying a chain of tens of thousands of events, and on two cores
     the read-ahead already keeps both busy (PostgreSQL renders, Python hashes).
