@@ -592,7 +592,8 @@ def _fetch_pages(raw, vendor: str, page: int):
     """Pages of rows read on the driver's own connection ``raw`` (usable from another thread).
 
     PostgreSQL: a psycopg cursor with binary results, so the canonical bytes arrive as they are
-    (text results would send bytea as hex for the driver to decode).
+    (text results would send bytea as hex for the driver to decode); never a prepared statement
+    (Django's own cursors prepare none, and a connection pooler may not keep them).
     """
     sql = _page_sql(vendor)
     if vendor == "postgresql":
@@ -601,7 +602,7 @@ def _fetch_pages(raw, vendor: str, page: int):
         cursor = psycopg.Cursor(raw)
 
         def run(after):
-            return cursor.execute(sql, (after, page), binary=True)
+            return cursor.execute(sql, (after, page), prepare=False, binary=True)
     else:
         cursor = raw.cursor()
 
