@@ -345,12 +345,15 @@ def _sql(connection, early: bool = False) -> tuple[str, str]:
 def _make_durable(connection) -> None:
     """Return once everything committed so far is on disk (PostgreSQL, outside a transaction).
 
-    A transaction that gets a transaction id commits synchronously, and its commit flushes the
-    write-ahead log up to its own commit record, so up to every commit before it. Writers doing
-    this at the same time share one flush (PostgreSQL's group commit).
+    A transaction that writes to the write-ahead log and commits synchronously flushes the log up
+    to its own commit record, so up to every commit before it; writers doing this at the same
+    time share one flush (PostgreSQL's group commit). ``pg_logical_emit_message(true, …)`` writes
+    such a record (a few bytes, no table, any user may call it); a transaction that only takes a
+    transaction id (``pg_current_xact_id()``) writes none, and PostgreSQL commits it without
+    waiting for the disk (measured: as fast as ``SELECT 1``, so it made nothing durable).
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id()")
+        cursor.execute("SELECT pg_logical_emit_message(true, 'whitewall.audit', '')")
 
 
 def append(events: list[AuditEvent], using: str | None = None) -> list[AuditEvent]:
