@@ -554,7 +554,8 @@ def _canonical_sql(vendor: str) -> str:
     PostgreSQL: ``concat_ws`` over the columns, ``coalesce`` for the nullable ones (``concat_ws``
     skips NULLs; ``format('%s…')``, used before, rendered them as ''), ``convert_to(…, 'UTF8')``
     for the bytes. Measured against ``format()`` with its 15 arguments: about 15% less server time
-    per event, and the same bytes (tests compare the two renderings and ``canonical()``).
+    per event, and the same bytes (a test compares them with ``canonical()``, which the
+    events were hashed with).
     SQLite: one ``printf`` (three times faster than a chain of ``||``, each of which copies the
     growing string), cast to a BLOB (its UTF-8 bytes).
     """
