@@ -46,7 +46,7 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
     from django.db import connection, connections, transaction
 
     from whitewall.audit.context import acting_as
-    from whitewall.audit.services import _rows, batch, canonical_bytes, record, verify_chain
+    from whitewall.audit.services import _pages, batch, record, verify_chain
 
     call_command("migrate", verbosity=0, interactive=False)
     figures: dict = {"backend": backend, "database": connection.vendor}
@@ -68,25 +68,34 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
         figures["batch_size"] = BATCH_SIZE
 
     # Web workers append concurrently, one event per transaction each (threads with a connection
-    # each: the time goes to the database and its commits, which release the GIL).
-    barrier = threading.Barrier(THREADS + 1)
+    # each: the time goes to the database and its commits, which release the GIL). First events
+    # recorded on their own (a login, a denial: append() runs the transaction), then events
+    # recorded inside the writer's own transaction (an audited write: its commit stays synchronous).
+    def concurrent(inside: bool) -> float:
+        barrier = threading.Barrier(THREADS + 1)
 
-    def writer(number):
-        with acting_as(None, request_id=f"bench-{number}", ip="10.0.0.2", user_agent="audit-bench/1.0"):
-            barrier.wait()
-            for index in range(PER_THREAD):
-                record(**payload(index))
-        connections.close_all()
+        def writer(number):
+            with acting_as(None, request_id=f"bench-{number}", ip="10.0.0.2", user_agent="audit-bench/1.0"):
+                barrier.wait()
+                for index in range(PER_THREAD):
+                    if inside:
+                        with transaction.atomic():
+                            record(**payload(index))
+                    else:
+                        record(**payload(index))
+            connections.close_all()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    figures["append_concurrent_per_s"] = THREADS * PER_THREAD / seconds
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        return THREADS * PER_THREAD / (time.perf_counter() - started)
+
+    figures["append_concurrent_per_s"] = concurrent(inside=False)
+    figures["append_concurrent_in_transaction_per_s"] = concurrent(inside=True)
     figures["threads"] = THREADS
 
     # For reference: the same number of plain one-row transactions, no audit (the durable commit).
@@ -104,8 +113,10 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
     assert all(result.ok for result in results), results[0].problems
     figures["events"] = results[0].count
     figures["verify_per_s"] = results[0].count / min(result.seconds for result in results)
-    to_bytes = canonical_bytes(connection.vendor)
-    blobs = [to_bytes(row[3]) for rows in _rows("default") for row in rows]
+    for key, prefetch in (("verify_ahead_per_s", 2), ("verify_inline_per_s", 0)):
+        again = [verify_chain(checkpoints=False, prefetch=prefetch) for _round in range(3)]
+        figures[key] = again[0].count / min(result.seconds for result in again)
+    blobs = [bytes(row[3]) for rows in _pages("default", prefetch=0) for row in rows]
     figures["canonical_bytes_avg"] = sum(map(len, blobs)) / len(blobs)
     sha256 = hashlib.sha256
     best = None
@@ -118,6 +129,8 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
     figures["raw_sha256_per_s"] = len(blobs) / best
     figures["raw_sha256_mb_per_s"] = sum(map(len, blobs)) / best / 1e6
     figures["verify_vs_raw"] = figures["verify_per_s"] / figures["raw_sha256_per_s"]
+    for key in ("verify_ahead", "verify_inline"):
+        figures[f"{key}_vs_raw"] = figures[f"{key}_per_s"] / figures["raw_sha256_per_s"]
     harness.write_figures(out, figures)
 
 
@@ -139,8 +152,13 @@ def markdown(runs: list[dict], meta: dict) -> str:
             "{:,.0f}",
         ),
         (
-            "events appended per second, 8 concurrent writers, one per transaction",
+            "events appended per second, 8 concurrent writers, one event per transaction (recorded on its own)",
             "append_concurrent_per_s",
+            "{:,.0f}",
+        ),
+        (
+            "events appended per second, 8 concurrent writers, each event inside the writer's transaction",
+            "append_concurrent_in_transaction_per_s",
             "{:,.0f}",
         ),
         (
@@ -148,10 +166,18 @@ def markdown(runs: list[dict], meta: dict) -> str:
             "plain_commit_per_s",
             "{:,.0f}",
         ),
-        ("events verified per second (`whitewall audit verify`)", "verify_per_s", "{:,.0f}"),
+        (
+            "events verified per second (`whitewall audit verify`: read-ahead on PostgreSQL, not on SQLite)",
+            "verify_per_s",
+            "{:,.0f}",
+        ),
+        ("… with a thread reading 2 pages ahead (`prefetch=2`)", "verify_ahead_per_s", "{:,.0f}"),
+        ("… reading and hashing in turn (`prefetch=0`)", "verify_inline_per_s", "{:,.0f}"),
         ("raw SHA-256 of the same canonical bytes, per second (hashlib)", "raw_sha256_per_s", "{:,.0f}"),
         ("raw SHA-256, MB/s", "raw_sha256_mb_per_s", "{:,.0f}"),
         ("verification / raw SHA-256", "verify_vs_raw", "{:.0%}"),
+        ("… with `prefetch=2` / raw SHA-256", "verify_ahead_vs_raw", "{:.0%}"),
+        ("… with `prefetch=0` / raw SHA-256", "verify_inline_vs_raw", "{:.0%}"),
         ("events in the chain when verified", "events", "{:,}"),
         ("average canonical bytes per event", "canonical_bytes_avg", "{:,.0f}"),
     ]
@@ -170,22 +196,27 @@ def markdown(runs: list[dict], meta: dict) -> str:
             f"({'met' if run['verify_vs_raw'] >= 0.20 else 'missed'})"
         ]
         if run["database"] == "postgresql":
-            best = max(
-                run.get(key, 0)
-                for key in ("append_single_per_s", "append_batched_per_s", "append_concurrent_per_s")
-            )
+            single = run["append_single_per_s"]
+            concurrent = run.get("append_concurrent_per_s", 0)
+            inside = run.get("append_concurrent_in_transaction_per_s", 0)
             verdicts.append(
-                f"appends: {run['append_batched_per_s']:,.0f}/s batched, {run['append_single_per_s']:,.0f}/s one per "
-                f"transaction, {run.get('append_concurrent_per_s', 0):,.0f}/s with {THREADS} writers "
-                f"(2,000/s target {'met' if best >= 2000 else 'missed'} at best)"
+                f"appends one per transaction: {single:,.0f}/s with one writer "
+                f"({'met' if single >= 2000 else 'missed'}; {single / run['plain_commit_per_s']:.0%} of the "
+                f"plain one-row commit rate), {concurrent:,.0f}/s with {THREADS} writers "
+                f"({'met' if concurrent >= 2000 else 'missed'}), {inside:,.0f}/s with {THREADS} writers "
+                f"inside their own transactions ({'met' if inside >= 2000 else 'missed'}); "
+                f"{run['append_batched_per_s']:,.0f}/s in batches of {run['batch_size']}"
             )
         lines.append(f"- {run['database']}: " + "; ".join(verdicts) + ".")
     lines += [
         "",
-        "One event per transaction costs a durable commit (an fsync), and the chain lock is held until "
-        "that commit is visible, so concurrent writers take turns: their rate is bounded by the plain "
-        "one-row commit rate in the reference row, whatever the Python side costs. Only grouping events "
-        "into one transaction (`audit.services.batch`) amortises the commit.",
+        "One event per transaction costs a durable commit (a flush to disk), so one writer's rate is "
+        "bounded by the plain one-row commit rate in the reference row. The chain lock is held until "
+        "the commit is visible. An event recorded on its own commits asynchronously and its writer "
+        "then waits for the flush, which concurrent writers share, so they scale with the disk's group "
+        "commit; inside a business transaction the commit stays synchronous, the lock is held across "
+        "its flush and concurrent writers take turns. Grouping events into one transaction "
+        "(`audit.services.batch`) amortises the commit.",
         "",
     ]
     return "\n".join(lines)

@@ -14,7 +14,15 @@ from hypothesis.extra.django import TestCase
 
 from whitewall.audit.db import TABLE, audit_bypass
 from whitewall.audit.models import Action, AuditEvent
-from whitewall.audit.services import SEP, batch, record, verify_chain, write_checkpoint
+from whitewall.audit.services import (
+    SEP,
+    batch,
+    canonical,
+    compute_hash,
+    record,
+    verify_chain,
+    write_checkpoint,
+)
 
 CHAIN = 12
 FIELDS = [
@@ -61,6 +69,24 @@ class TamperingTests(TestCase):
         self.assertEqual(result.first_bad_seq, seq, result.problems)
         if kind:
             self.assertEqual(result.first_problem.kind, kind, result.problems)
+        # Pages of any size, read ahead or not, give the same result: with pages of 1, 2, 3 and 5
+        # events the problem falls on a page boundary, inside a page, and in the first or last.
+        expected = self.outcome(result)
+        for page, prefetch in ((1, 0), (2, 2), (3, 0), (5, 1), (CHAIN + 5, 0)):
+            again = verify_chain(checkpoints=checkpoints, page=page, prefetch=prefetch)
+            self.assertEqual(self.outcome(again), expected, f"pages of {page}, {prefetch} read ahead")
+
+    @staticmethod
+    def outcome(result):
+        return (
+            result.ok,
+            result.count,
+            result.first_seq,
+            result.last_seq,
+            result.last_hash,
+            result.bad_events,
+            result.problems,
+        )
 
     @QUICK
     @given(position=st.integers(0, CHAIN - 1), field=st.sampled_from(FIELDS), data=st.data())
@@ -143,3 +169,33 @@ class TamperingTests(TestCase):
         self.assertTrue(verify_chain(checkpoints=False).ok)
         self.assert_first_bad(kept + 1, "tail_cut")
         self.assertIn(f"#{self.seqs[-1]}", verify_chain().first_problem.message)
+
+    @QUICK
+    @given(position=st.integers(0, CHAIN - 1))
+    def test_an_event_with_a_valid_hash_that_does_not_link_is_named(self, position):
+        """With the key (or an event copied from another chain), an event can match its own hash
+        and still not follow its predecessor: the links are checked too."""
+        seq = self.seqs[position]
+        event = AuditEvent.objects.get(seq=seq)
+        event.prev_hash = "f" * 64
+        event.hash = compute_hash(canonical(event))
+        sql(
+            f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE seq = %s", [event.prev_hash, event.hash, seq]
+        )
+        self.assert_first_bad(seq, "broken_link")
+
+    @QUICK
+    @given(text=st.text(min_size=1, max_size=20))
+    def test_a_rewritten_head_is_named_against_the_checkpoint(self, text):
+        """The head rewritten with the key keeps a whole chain: only the checkpoint tells."""
+        write_checkpoint()
+        seq = self.seqs[-1]
+        event = AuditEvent.objects.get(seq=seq)
+        event.object_repr = f"{event.object_repr} {text}"
+        event.hash = compute_hash(canonical(event))
+        sql(
+            f"UPDATE {TABLE} SET object_repr = %s, hash = %s WHERE seq = %s",
+            [event.object_repr, event.hash, seq],
+        )
+        self.assertTrue(verify_chain(checkpoints=False).ok)
+        self.assert_first_bad(seq, "checkpoint")

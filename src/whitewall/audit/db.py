@@ -6,7 +6,9 @@ connections opened by this program (registered on ``connection_created``): any o
 (the sqlite3 shell, another program) fails with "no such function", so it is refused too.
 
 PostgreSQL: a plpgsql function raises for UPDATE, DELETE (row triggers) and TRUNCATE (statement
-trigger) unless the session setting ``whitewall.audit_bypass`` is ``on``.
+trigger) unless the session setting ``whitewall.audit_bypass`` is ``on``. The same statements
+create ``audit_chain_lock_head(key)``, which takes the chain lock and reads the chain's head in
+one round trip (``audit.services.append``).
 
 The bypass is switched on only inside ``audit_bypass()``, which refuses to run unless
 ``settings.WHITEWALL_AUDIT_TEST_BYPASS`` is true, and only the test settings set that.
@@ -23,6 +25,7 @@ from django.db import DatabaseError, connections
 
 TABLE = "audit_auditevent"
 MESSAGE = "audit events are append-only"
+HEAD_FUNCTION = "audit_chain_lock_head"
 
 SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
@@ -48,8 +51,26 @@ $$""",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
     f"""CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
     FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_refuse()""",
+    # The chain lock and the head in one call. VOLATILE plpgsql runs each statement with a new
+    # snapshot (READ COMMITTED), so the head read after the lock sees the predecessor that
+    # committed while this transaction waited for the lock; a single SQL statement that locked
+    # and read would read with the snapshot taken before the wait, and miss it. ``early`` makes
+    # this transaction's commit asynchronous (SET LOCAL synchronous_commit = off: the commit
+    # releases the lock without waiting for its flush to disk); see audit.services.append.
+    f"""CREATE OR REPLACE FUNCTION {HEAD_FUNCTION}(
+    lock_key bigint, early boolean, OUT head_seq bigint, OUT head_hash text
+) LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF early THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT e.seq, e.hash INTO head_seq, head_hash FROM {TABLE} e ORDER BY e.seq DESC LIMIT 1;
+END
+$$""",  # noqa: S608 - constants only
 ]
 POSTGRES_DROP = [
+    f"DROP FUNCTION IF EXISTS {HEAD_FUNCTION}(bigint, boolean)",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE}",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
     f"DROP FUNCTION IF EXISTS {TABLE}_refuse()",
