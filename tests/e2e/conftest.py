@@ -41,6 +41,11 @@ def demo(transactional_db):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=io.StringIO())
+    # The shared cache outlives the flushed database: pages cached by an earlier test would show
+    # its rows. A new wall version makes every cached wall page stale.
+    from whitewall.wall.cache import bump_wall_version
+
+    bump_wall_version()
     from whitewall.core.demo import demo_password
 
     return demo_password()

@@ -36,3 +36,9 @@ def record(scope: str, ident: str, window: int) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, timeout=window + 5)
+
+
+def reset(scope: str, ident: str, window: int) -> None:
+    """Forget the attempts counted in this window (an operator lifting a limit; tests)."""
+    if ident:
+        cache.delete(_key(scope, ident, window))

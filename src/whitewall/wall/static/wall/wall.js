@@ -54,6 +54,9 @@
   // the current view and like counts, shown instead of those of a page that came from the cache.
   var post = document.querySelector("[data-seen-url]");
   if (post && window.fetch) {
+    // Taken now: a like sent meanwhile replaces the button (htmx), and its answer is newer than ours.
+    var views = post.querySelector('[data-testid="view-count"]');
+    var likes = post.querySelector('[data-testid="like-count"]');
     ready.then(function (token) {
       return fetch(post.getAttribute("data-seen-url"), {
         method: "POST",
@@ -64,10 +67,8 @@
         return response.ok ? response.json() : null;
       }).then(function (counts) {
         if (!counts) return;
-        var views = post.querySelector('[data-testid="view-count"]');
         if (views && typeof counts.views === "number") views.textContent = String(counts.views);
-        var likes = post.querySelector('[data-testid="like-count"]');
-        if (likes && typeof counts.likes === "number") likes.textContent = String(counts.likes);
+        if (likes && likes.isConnected && typeof counts.likes === "number") likes.textContent = String(counts.likes);
       });
     }).catch(function () {});
   }
