@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from whitewall.audit.context import acting_as
 from whitewall.config.policy import get_policy
@@ -114,7 +115,7 @@ def _lock_free(actor, now) -> Q:
 
 
 def _kind(item) -> str:
-    return _("post") if isinstance(item, Post) else _("comment")
+    return _("post") if isinstance(item, Post) else pgettext("wall", "comment")
 
 
 def _claim(actor, item, statuses, *, flagged: bool = False):
