@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from whitewall.approvals.labels import process_label
 from whitewall.approvals.models import Decision
 from whitewall.config.policy import get_policy
 from whitewall.core.forms import StyledForm
@@ -56,7 +57,7 @@ class WithdrawForm(StyledForm):
 
 def process_choices():
     return [("", _("Every process"))] + [
-        (flow.process, flow.process) for flow in get_policy().approvals.flows
+        (flow.process, process_label(flow.process)) for flow in get_policy().approvals.flows
     ]
 
 

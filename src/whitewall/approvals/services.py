@@ -83,6 +83,14 @@ def _emit(kind: str, request: ApprovalRequest, recipients) -> None:
     )
 
 
+def _role_label(name: str) -> str:
+    """The role's name as people read it ("Executive"), not its code."""
+    from whitewall.accounts.roles import ROLES
+
+    spec = ROLES.get(name)
+    return str(spec.label) if spec else name
+
+
 def _timeline(request, kind, *, actor=None, tier_index=None, comment="", detail="", on_behalf_of=None):
     return ApprovalTimelineEntry.objects.create(
         request=request,
@@ -231,13 +239,14 @@ def _open_tier(request, document, index: int) -> list:
                 "Nobody can approve the tier “%(tier)s” of process %(process)s: no one other than the "
                 "applicant fills its reviewer rules, and no one holds the escalation role %(role)s."
             )
-            % {"tier": tier["name"], "process": request.process, "role": role}
+            % {"tier": tier["name"], "process": request.process, "role": _role_label(role)}
         )
     _timeline(
         request,
         TimelineKind.ESCALATED,
         tier_index=index,
-        detail=_("No approver other than the applicant: sent to the role %(role)s.") % {"role": role},
+        detail=_("No approver other than the applicant: sent to the role %(role)s.")
+        % {"role": _role_label(role)},
     )
     _emit("escalated", request, waiting)
     return waiting
