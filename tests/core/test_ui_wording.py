@@ -72,3 +72,18 @@ def test_commitment_names_its_document_kind_not_the_model_code():
         assert str(commitment) == "Purchase request #7"
     with translation.override("zh-hans"):
         assert str(commitment) == "采购申请 #7"
+
+
+@pytest.mark.django_db
+def test_role_filters_offer_role_names_not_codes():
+    from whitewall.accounts.filtersets import StaffProfileFilterSet, UserFilterSet
+    from whitewall.accounts.models import StaffProfile, User
+
+    with translation.override("zh-hans"):
+        for filterset in (
+            StaffProfileFilterSet({}, queryset=StaffProfile.objects.none()),
+            UserFilterSet({}, queryset=User.objects.none()),
+        ):
+            html = str(filterset.form["role"])
+            assert "安全专员" in html
+            assert ">security_officer<" not in html
