@@ -87,3 +87,20 @@ def test_role_filters_offer_role_names_not_codes():
             html = str(filterset.form["role"])
             assert "安全专员" in html
             assert ">security_officer<" not in html
+
+
+def test_skipped_tier_names_its_condition_in_words():
+    from whitewall.approvals.services import _condition_text
+    from whitewall.finance.models import Claim
+
+    tier = {
+        "conditions": [
+            {"field": "amount", "op": ">", "value": 10000},
+            {"field": "exceeds_standard", "op": "==", "value": True},
+        ]
+    }
+    with translation.override("en"):
+        assert _condition_text(tier, Claim()) == "amount > 10000, exceeds a standard == yes"
+    with translation.override("zh-hans"):
+        text = _condition_text(tier, Claim())
+    assert "exceeds_standard" not in text and "True" not in text

@@ -26,7 +26,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -142,8 +142,20 @@ def _tier_candidates(request, document, tier: dict) -> list:
     return people
 
 
-def _condition_text(tier: dict) -> str:
-    return ", ".join(f"{c['field']} {c['op']} {c['value']}" for c in tier.get("conditions", []))
+def _condition_text(tier: dict, document=None) -> str:
+    """The tier's conditions as people read them: "amount > 10000", "exceeds a standard == yes"."""
+    parts = []
+    for condition in tier.get("conditions", []):
+        name, value = condition["field"], condition["value"]
+        if document is not None:
+            try:
+                name = document._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                pass
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        parts.append(f"{name} {condition['op']} {value}")
+    return ", ".join(parts)
 
 
 def _snapshot(flow, document) -> dict:
@@ -308,7 +320,9 @@ def _advance(request: ApprovalRequest, document, actor) -> None:
     while index < len(tiers):
         tier = tiers[index]
         if not tier["applies"]:
-            _timeline(request, TimelineKind.TIER_SKIPPED, tier_index=index, detail=_condition_text(tier))
+            _timeline(
+                request, TimelineKind.TIER_SKIPPED, tier_index=index, detail=_condition_text(tier, document)
+            )
             index += 1
             continue
         request.current_tier = index
