@@ -104,3 +104,9 @@ def test_skipped_tier_names_its_condition_in_words():
     with translation.override("zh-hans"):
         text = _condition_text(tier, Claim())
     assert "exceeds_standard" not in text and "True" not in text
+
+
+def test_a_wall_comment_is_not_an_approval_opinion():
+    with translation.override("zh-hans"):
+        assert gettext("comment") == "评论"
+        assert pgettext("approval decision", "comment") == "意见"
