@@ -110,3 +110,16 @@ def test_a_wall_comment_is_not_an_approval_opinion():
     with translation.override("zh-hans"):
         assert gettext("comment") == "评论"
         assert pgettext("approval decision", "comment") == "意见"
+
+
+def test_a_periodic_run_reads_with_its_label_in_local_time(settings):
+    import datetime
+
+    from whitewall.core.jobs import periodic_tasks
+    from whitewall.core.models import PeriodicRun
+
+    spec = periodic_tasks()[0]
+    slot = datetime.datetime(2026, 11, 25, 10, 42, tzinfo=datetime.UTC)
+    settings.TIME_ZONE = "Asia/Shanghai"
+    with translation.override("en"):
+        assert str(PeriodicRun(name=spec.name, slot=slot)) == f"{spec.label} @ 2026-11-25 18:42"
