@@ -123,3 +123,14 @@ def test_a_periodic_run_reads_with_its_label_in_local_time(settings):
     settings.TIME_ZONE = "Asia/Shanghai"
     with translation.override("en"):
         assert str(PeriodicRun(name=spec.name, slot=slot)) == f"{spec.label} @ 2026-11-25 18:42"
+
+
+def test_large_counts_are_grouped_in_thousands():
+    from django.template import Context, Template
+    from django.template.loader import get_template
+
+    source = get_template("wall/analytics.html").template.source
+    assert 'data-testid="figure-views">{{ figures.views|grouped }}' in source
+    template = Template("{% load ww %}{{ n|grouped }} {{ small|grouped }} {{ text|grouped }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"n": 77350, "small": 170, "text": "–"})) == "77,350 170 –"
