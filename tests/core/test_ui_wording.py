@@ -28,6 +28,7 @@ def test_choice_filters_offer_any_rather_than_dashes():
         ("Reports", "举报"),
         ("Posts", "帖子"),
         ("Comments", "评论"),
+        ("Likes", "点赞"),
         # Claims and posts are both "submitted": not "投稿时间" (a wall word) on a claim.
         ("submitted at", "提交时间"),
     ],
