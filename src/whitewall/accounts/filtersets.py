@@ -1,5 +1,4 @@
 import django_filters
-from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,9 +11,7 @@ class UserFilterSet(BaseFilterSet):
     search_fields = ("username", "full_name", "email")
     is_staff = django_filters.BooleanFilter(label=_("staff"))
     is_active = django_filters.BooleanFilter(label=_("active"))
-    role = django_filters.ModelChoiceFilter(
-        field_name="groups", queryset=Group.objects.all(), label=_("role")
-    )
+    role = django_filters.ModelChoiceFilter(field_name="groups", queryset=Role.objects.all(), label=_("role"))
 
     class Meta:
         model = User
@@ -26,7 +23,7 @@ class StaffProfileFilterSet(BaseFilterSet):
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("department"))
     position = django_filters.ModelChoiceFilter(queryset=Position.objects.all(), label=_("position"))
     role = django_filters.ModelChoiceFilter(
-        field_name="user__groups", queryset=Group.objects.all(), label=_("role")
+        field_name="user__groups", queryset=Role.objects.all(), label=_("role")
     )
     active = django_filters.BooleanFilter(field_name="user__is_active", label=_("active"))
     without_role = django_filters.BooleanFilter(
@@ -79,9 +76,7 @@ class RoleFilterSet(BaseFilterSet):
 class ObjectPermissionFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
     enabled = django_filters.BooleanFilter(label=_("enabled"))
-    role = django_filters.ModelChoiceFilter(
-        field_name="groups", queryset=Group.objects.all(), label=_("role")
-    )
+    role = django_filters.ModelChoiceFilter(field_name="groups", queryset=Role.objects.all(), label=_("role"))
 
     class Meta:
         model = ObjectPermission

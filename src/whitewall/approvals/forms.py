@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from whitewall.approvals.labels import process_label
 from whitewall.approvals.models import Decision
 from whitewall.config.policy import get_policy
 from whitewall.core.forms import StyledForm
@@ -16,7 +18,7 @@ def staff_choices():
 class DecisionForm(StyledForm):
     decision = forms.ChoiceField(label=_("decision"), choices=Decision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=_("comment"),
+        label=pgettext_lazy("approval decision", "comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -35,7 +37,9 @@ class DecisionForm(StyledForm):
 
 class AddApproverForm(StyledForm):
     user = forms.ModelChoiceField(label=_("approver"), queryset=User.objects.none())
-    comment = forms.CharField(label=_("comment"), required=False, max_length=2000)
+    comment = forms.CharField(
+        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=2000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,12 +55,14 @@ class CCForm(StyledForm):
 
 
 class WithdrawForm(StyledForm):
-    comment = forms.CharField(label=_("comment"), required=False, max_length=2000)
+    comment = forms.CharField(
+        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=2000
+    )
 
 
 def process_choices():
     return [("", _("Every process"))] + [
-        (flow.process, flow.process) for flow in get_policy().approvals.flows
+        (flow.process, process_label(flow.process)) for flow in get_policy().approvals.flows
     ]
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.core.models import BaseModel
 from whitewall.core.querysets import RestrictedQuerySet
@@ -178,7 +179,7 @@ class ApprovalTask(BaseModel):
         related_name="approval_decisions",
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("approval decision", "comment"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -325,7 +326,7 @@ class ApprovalTimelineEntry(BaseModel):
     )
     round = models.PositiveIntegerField(_("round"), default=0)
     tier_index = models.IntegerField(_("tier"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("approval decision", "comment"), blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -26,7 +26,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -83,6 +83,14 @@ def _emit(kind: str, request: ApprovalRequest, recipients) -> None:
     )
 
 
+def _role_label(name: str) -> str:
+    """The role's name as people read it ("Executive"), not its code."""
+    from whitewall.accounts.roles import ROLES
+
+    spec = ROLES.get(name)
+    return str(spec.label) if spec else name
+
+
 def _timeline(request, kind, *, actor=None, tier_index=None, comment="", detail="", on_behalf_of=None):
     return ApprovalTimelineEntry.objects.create(
         request=request,
@@ -134,8 +142,20 @@ def _tier_candidates(request, document, tier: dict) -> list:
     return people
 
 
-def _condition_text(tier: dict) -> str:
-    return ", ".join(f"{c['field']} {c['op']} {c['value']}" for c in tier.get("conditions", []))
+def _condition_text(tier: dict, document=None) -> str:
+    """The tier's conditions as people read them: "amount > 10000", "exceeds a standard == yes"."""
+    parts = []
+    for condition in tier.get("conditions", []):
+        name, value = condition["field"], condition["value"]
+        if document is not None:
+            try:
+                name = document._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                pass
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        parts.append(f"{name} {condition['op']} {value}")
+    return ", ".join(parts)
 
 
 def _snapshot(flow, document) -> dict:
@@ -231,13 +251,14 @@ def _open_tier(request, document, index: int) -> list:
                 "Nobody can approve the tier “%(tier)s” of process %(process)s: no one other than the "
                 "applicant fills its reviewer rules, and no one holds the escalation role %(role)s."
             )
-            % {"tier": tier["name"], "process": request.process, "role": role}
+            % {"tier": tier["name"], "process": request.process, "role": _role_label(role)}
         )
     _timeline(
         request,
         TimelineKind.ESCALATED,
         tier_index=index,
-        detail=_("No approver other than the applicant: sent to the role %(role)s.") % {"role": role},
+        detail=_("No approver other than the applicant: sent to the role %(role)s.")
+        % {"role": _role_label(role)},
     )
     _emit("escalated", request, waiting)
     return waiting
@@ -299,7 +320,9 @@ def _advance(request: ApprovalRequest, document, actor) -> None:
     while index < len(tiers):
         tier = tiers[index]
         if not tier["applies"]:
-            _timeline(request, TimelineKind.TIER_SKIPPED, tier_index=index, detail=_condition_text(tier))
+            _timeline(
+                request, TimelineKind.TIER_SKIPPED, tier_index=index, detail=_condition_text(tier, document)
+            )
             index += 1
             continue
         request.current_tier = index

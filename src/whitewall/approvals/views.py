@@ -18,6 +18,7 @@ from django.views import View
 from whitewall.approvals import selectors, services
 from whitewall.approvals.filtersets import ApprovalRequestFilterSet
 from whitewall.approvals.forms import AddApproverForm, CCForm, DecisionForm, DelegationForm, WithdrawForm
+from whitewall.approvals.labels import process_label
 from whitewall.approvals.models import ApprovalRequest, Delegation, RequestStatus
 from whitewall.core.permissions import has_model_permission
 from whitewall.core.tables import Column
@@ -107,7 +108,7 @@ class ApprovalRequestListView(ObjectListView):
     default_ordering = ("-submitted_at", "-pk")
     columns = [
         Column("title", order_by="title", linkify=True),
-        Column("process", order_by="process"),
+        Column("process", order_by="process", render=lambda r: process_label(r.process)),
         Column("status", order_by="status", render=status_badge),
         Column("submitted_by", order_by="submitted_by__full_name"),
         Column("submitted_at", order_by="submitted_at"),

@@ -23,6 +23,9 @@ class BaseFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             if hasattr(field, "empty_label") and field.empty_label is not None:
                 field.empty_label = _("Any")
+                # The widget copied its choices when the field was built: rebuild them, or a
+                # choice filter still offers django-filter's "---------".
+                field.widget.choices = field.choices
             if isinstance(field.widget, NullBooleanSelect):
                 # "Unknown" reads oddly in a filter: an empty choice means "any".
                 field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from whitewall.core.querysets import RestrictedQuerySet
@@ -109,4 +110,9 @@ class PeriodicRun(BaseModel):
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodicrun_one_per_slot")]
 
     def __str__(self) -> str:
-        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+        # The task's label and the slot in local time, as every other time on the page.
+        from whitewall.core.jobs import get_periodic
+
+        spec = get_periodic(self.name)
+        slot = timezone.localtime(self.slot) if self.slot and timezone.is_aware(self.slot) else self.slot
+        return f"{spec.label if spec else self.name} @ {slot:%Y-%m-%d %H:%M}"

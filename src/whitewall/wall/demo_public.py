@@ -261,7 +261,11 @@ def seed_public_wall() -> str:
                 total += views
         post.view_count = total
         likers = rng.sample(users, min(len(users), int(total * rng.uniform(0.01, 0.06))))
-        likes += [PostLike(post=post, user=u) for u in likers]
+        # A like comes some time after publication (``created`` is auto_now_add: set after insert).
+        for u in likers:
+            like = PostLike(post=post, user=u)
+            like.demo_at = min(post.published_at + datetime.timedelta(minutes=rng.randint(1, 2880)), now)
+            likes.append(like)
         post.like_count = len(likers)
         n_comments = rng.choice((0, 0, 1, 2, 3, 5))
         for c in range(n_comments):
@@ -282,6 +286,14 @@ def seed_public_wall() -> str:
     PostViewDay.objects.bulk_create(view_days, batch_size=2000)
     PostLike.objects.bulk_create(likes, batch_size=2000)
     Comment.objects.bulk_create(comments, batch_size=2000)
+    # Otherwise every like and comment is dated now: one day of the analytics would hold all the
+    # engagement (an engagement rate of several hundred percent) and comments would show the seed time.
+    for like in likes:
+        like.created = like.demo_at
+    for comment in comments:
+        comment.created = comment.published_at
+    PostLike.objects.bulk_update(likes, ["created"], batch_size=1000)
+    Comment.objects.bulk_update(comments, ["created"], batch_size=1000)
     Post.objects.bulk_update(posts, ["view_count", "like_count", "comment_count"], batch_size=500)
 
     # The review queue: pending submissions, one with a sensitive word queued.

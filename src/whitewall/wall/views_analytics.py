@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from whitewall.core.forms import StyledForm
@@ -23,7 +23,9 @@ MAX_DAYS = 366
 
 class RangeForm(StyledForm):
     start = forms.DateField(
-        label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
         label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -46,3 +46,11 @@ def money(value) -> str:
     from whitewall.core.money import format_money
 
     return format_money(value)
+
+
+@register.filter
+def grouped(value):
+    """``{{ 77350|grouped }}`` → 77,350: counts grouped by thousands, as money is, in every language."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    return f"{value:,}"

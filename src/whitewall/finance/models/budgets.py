@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from whitewall.approvals.mixins import Approvable
@@ -406,7 +407,10 @@ class Commitment(BaseModel):
         indexes = [models.Index(fields=["line", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.content_type.model} #{self.object_id}/{self.line_key or '-'}"
+        # People read the kind of document ("purchase request #7"), not the model's code name.
+        model = self.content_type.model_class()
+        kind = capfirst(model._meta.verbose_name) if model else self.content_type.model
+        return f"{kind} #{self.object_id}"
 
 
 class ActualEntry(BaseModel):

@@ -32,7 +32,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from whitewall.audit.context import acting_as
 from whitewall.config.policy import get_policy
@@ -115,7 +114,7 @@ def _lock_free(actor, now) -> Q:
 
 
 def _kind(item) -> str:
-    return _("post") if isinstance(item, Post) else pgettext("wall", "comment")
+    return _("post") if isinstance(item, Post) else _("comment")
 
 
 def _claim(actor, item, statuses, *, flagged: bool = False):

@@ -14,3 +14,11 @@ def post_body(post):
     if post.source == "staff" and post.body_html:
         return mark_safe(nh3.clean(post.body_html))  # noqa: S308 - nh3 output is safe HTML
     return mark_safe(linebreaks(post.body, autoescape=True))  # noqa: S308 - escaped by linebreaks
+
+
+@register.filter
+def screen_action_label(value):
+    """The translated label of a screening action ("review" -> "Require review"), never the code."""
+    from whitewall.wall.models.words import ScreenAction
+
+    return ScreenAction(value).label if value in ScreenAction.values else value

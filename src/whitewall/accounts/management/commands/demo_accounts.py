@@ -29,7 +29,7 @@ class Command(BaseCommand):
             roles = [Role(pk=g.pk, name=g.name) for g in user.groups.all()]
             label = ", ".join(str(r.label) for r in roles) or str(_("wall user"))
             mfa = (
-                "  (sets up two-factor authentication at first login)"
+                "  " + _("(sets up two-factor authentication at first login)")
                 if {r.name for r in roles} & required
                 else ""
             )

@@ -45,7 +45,20 @@ class Command(BaseCommand):
                 "--graceful-timeout",
                 "10",
             ],
-            "queue": [python, "-m", "whitewall", "run_huey", "--workers", "2", "--worker-type", "thread"],
+            # An idle consumer polls at most every 2 s (Huey's default backs off to 10 s), so a job
+            # started from a page (an export, a verification) begins within seconds.
+            "queue": [
+                python,
+                "-m",
+                "whitewall",
+                "run_huey",
+                "--workers",
+                "2",
+                "--worker-type",
+                "thread",
+                "--max-delay",
+                "2",
+            ],
         }
         environment = {
             **os.environ,
