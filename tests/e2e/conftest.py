@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 
 import pytest
 
@@ -51,8 +52,94 @@ def demo(transactional_db):
     return demo_password()
 
 
+# --- one user of a shared in-memory SQLite connection at a time -----------------------------------
+# On in-memory SQLite the live server's request threads use the test's own connection. Two threads
+# in one sqlite3 connection can deadlock (one inside a statement calling one of Django's Python
+# SQL functions, which needs the GIL; the other holding the GIL while binding parameters, which
+# needs the connection). So the test thread holds this lock except while it waits on the browser,
+# and the server handles a request only while holding it. Separate connections (PostgreSQL, a
+# file database) need none of this.
+_SQLITE_TURN = threading.Lock()
+_turn = threading.local()
+
+
+def _shares_sqlite_connection() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+class _OneRequestAtATime:
+    """The live server's WSGI application, run only while holding the connection's turn."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        with _SQLITE_TURN:
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        return [body]
+
+
+def _patch_playwright_waits() -> None:
+    """Let the server run while this thread waits on the browser (every wait of the sync API)."""
+    from playwright._impl import _sync_base
+
+    if getattr(_sync_base.wait_for_future, "_whitewall_turn", False):
+        return
+    original = _sync_base.wait_for_future
+
+    def wait_for_future(*args, **kwargs):
+        depth = getattr(_turn, "depth", 0)
+        release = depth == 0 and getattr(_turn, "held", False)
+        if release:
+            _turn.held = False
+            _SQLITE_TURN.release()
+        _turn.depth = depth + 1
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _turn.depth = depth
+            if release:
+                _SQLITE_TURN.acquire()
+                _turn.held = True
+
+    wait_for_future._whitewall_turn = True
+    _sync_base.wait_for_future = wait_for_future
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_turns(request):
+    """Set up first and torn down last: the demo seeding and the flush run holding the turn too."""
+    if "live_server" not in request.fixturenames or not _shares_sqlite_connection():
+        yield
+        return
+    _patch_playwright_waits()
+    _SQLITE_TURN.acquire()
+    _turn.held = True
+    try:
+        yield
+    finally:
+        if getattr(_turn, "held", False):
+            _turn.held = False
+            _SQLITE_TURN.release()
+
+
 @pytest.fixture
 def base_url(live_server):
+    httpd = getattr(live_server.thread, "httpd", None)
+    if (
+        _shares_sqlite_connection()
+        and httpd is not None
+        and not isinstance(httpd.get_app(), _OneRequestAtATime)
+    ):
+        httpd.set_app(_OneRequestAtATime(httpd.get_app()))
     return live_server.url
 
 
