@@ -40,10 +40,9 @@ def payload(index: int) -> dict:
 def child(backend: str, url: str | None, redis: str | None, out: Path, options) -> None:
     harness.setup_django("audit", backend, url)
     import hashlib
-    import threading
 
     from django.core.management import call_command
-    from django.db import connection, connections, transaction
+    from django.db import connection, transaction
 
     from whitewall.audit.context import acting_as
     from whitewall.audit.services import _pages, batch, record, verify_chain
@@ -72,27 +71,16 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
     # recorded on their own (a login, a denial: append() runs the transaction), then events
     # recorded inside the writer's own transaction (an audited write: its commit stays synchronous).
     def concurrent(inside: bool) -> float:
-        barrier = threading.Barrier(THREADS + 1)
-
         def writer(number):
             with acting_as(None, request_id=f"bench-{number}", ip="10.0.0.2", user_agent="audit-bench/1.0"):
-                barrier.wait()
                 for index in range(PER_THREAD):
                     if inside:
                         with transaction.atomic():
                             record(**payload(index))
                     else:
                         record(**payload(index))
-            connections.close_all()
 
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        barrier.wait()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        return THREADS * PER_THREAD / (time.perf_counter() - started)
+        return THREADS * PER_THREAD / harness.run_together(THREADS, writer)
 
     figures["append_concurrent_per_s"] = concurrent(inside=False)
     figures["append_concurrent_in_transaction_per_s"] = concurrent(inside=True)

@@ -16,7 +16,6 @@ import datetime
 import random
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ SCHEDULED_AHEAD = 2000  # posts already scheduled when looking for the next free
 def child(backend: str, url: str | None, redis: str | None, out: Path, options) -> None:
     harness.setup_django("plan", backend, url)
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
     from django.utils import timezone
 
     from whitewall.wall import slots
@@ -58,22 +57,8 @@ def child(backend: str, url: str | None, redis: str | None, out: Path, options) 
 
     # 2. Two consumers at once (threads with their own connections) share the work, each post once.
     due_posts(DUE)
-    barrier = threading.Barrier(3)
     results = []
-
-    def consume():
-        barrier.wait()
-        results.append(publish_due(now=now))
-        connections.close_all()
-
-    threads = [threading.Thread(target=consume) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    seconds = harness.run_together(2, lambda _number: results.append(publish_due(now=now)))
     published = sum(r["published"] for r in results)
     figures["publish_two_consumers_per_s"] = published / seconds
     figures["two_consumers_published"] = published
