@@ -166,3 +166,36 @@ def test_only_security_officers_review_and_only_anomalies():
     response = officer.post(url, {"note": "x" * 600})
     assert response.status_code == 302 and not AnomalyReview.objects.filter(event_seq=failure.seq).exists()
     assert officer.post(reverse("audit:auditevent_review", kwargs={"pk": 10**9})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_verifiers_start_a_verification_of_the_chain_from_the_explorer(django_capture_on_commit_callbacks):
+    from whitewall.audit.tasks import VERIFY_TASK
+    from whitewall.core.models import Job
+
+    user, client = staff("verifier", "security_officer")
+    record(action=Action.OTHER, object_repr="one")
+    record(action=Action.OTHER, object_repr="two")
+    page = client.get(reverse("audit:auditevent_list")).content.decode()
+    assert 'data-testid="verify-chain"' in page
+    assert client.get(reverse("audit:auditevent_verify")).status_code == 405  # a POST starts it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:auditevent_verify"))
+    job = Job.objects.get(task=VERIFY_TASK, created_by=user)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.status == Job.SUCCEEDED, job.error
+    assert job.result["ok"] and job.result["last_seq"] == AuditEvent.objects.order_by("-seq").first().seq
+    assert client.get(job.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_readers_who_may_not_verify_get_no_verify_button_and_are_refused():
+    from whitewall.audit.tasks import VERIFY_TASK
+    from whitewall.core.models import Job
+
+    _user, client = staff("reader.only", "executive")
+    page = client.get(reverse("audit:auditevent_list")).content.decode()
+    assert 'data-testid="verify-chain"' not in page
+    assert client.post(reverse("audit:auditevent_verify")).status_code == 403
+    assert not Job.objects.filter(task=VERIFY_TASK).exists()

@@ -18,12 +18,11 @@ from rest_framework.response import Response
 from whitewall.audit import services
 from whitewall.audit.filtersets import AuditEventFilterSet
 from whitewall.audit.models import ANOMALY_ACTIONS, AnomalyReview, AuditEvent
-from whitewall.audit.tasks import VERIFY_TASK, audit_verify
+from whitewall.audit.tasks import VERIFY_TASK, start_verification
 from whitewall.core.api.mixins import ThrottleFirstMixin
 from whitewall.core.api.permissions import ObjectPermissions
 from whitewall.core.api.serializers import ModelCleanSerializer
 from whitewall.core.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
-from whitewall.core.jobs import enqueue_job
 from whitewall.core.models import Job
 from whitewall.core.permissions import VIEW
 
@@ -124,7 +123,7 @@ class AuditEventViewSet(RestrictedReadOnlyViewSet):
         Needs ``audit.verify_auditevent``. Answers the job at once; follow it under
         ``/api/v1/audit/verifications/{id}/``: its ``result`` says ``ok`` or names the first bad event.
         """
-        job = enqueue_job(_("Verify the audit chain"), audit_verify, user=request.user)
+        job = start_verification(user=request.user)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

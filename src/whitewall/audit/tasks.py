@@ -39,3 +39,12 @@ def audit_verify(ctx) -> dict:
         ctx.log(f"event #{problem.seq}: {problem.kind}: {problem.message}")
     ctx.progress(100, result.summary())
     return result.as_dict()
+
+
+def start_verification(*, user):
+    """Queue a verification of the whole chain as a job ``user`` can follow (console and API)."""
+    from django.utils.translation import gettext
+
+    from whitewall.core.jobs import enqueue_job
+
+    return enqueue_job(gettext("Verify the audit chain"), audit_verify, user=user)

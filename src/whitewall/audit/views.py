@@ -20,6 +20,7 @@ from django.views import View
 from whitewall.audit import services
 from whitewall.audit.filtersets import AuditEventFilterSet
 from whitewall.audit.models import ANOMALY_ACTIONS, AnomalyReview, AuditEvent
+from whitewall.audit.tasks import start_verification
 from whitewall.core.permissions import ADD, VIEW, has_model_permission
 from whitewall.core.tables import Column
 from whitewall.core.urls_helpers import url_name
@@ -78,12 +79,35 @@ COLUMNS = [
 ]
 
 
+VERIFY = "verify"
+
+
 class AuditEventListView(ObjectListView):
     model = AuditEvent
+    template_name = "audit/auditevent_list.html"
     filterset_class = AuditEventFilterSet
     allow_bulk_delete = False
     default_ordering = ("-seq",)
     columns = COLUMNS
+
+    def extra_context(self):
+        return {"can_verify": has_model_permission(self.request.user, AuditEvent, VERIFY)}
+
+
+class AuditVerifyView(ObjectPermissionRequiredMixin, View):
+    """POST: verify the whole chain in a background job (what ``whitewall audit verify`` does) and
+    show that job, whose page follows its progress and ends with the result."""
+
+    model = AuditEvent
+    permission_action = VERIFY
+
+    def post(self, request):
+        job = start_verification(user=request.user)
+        messages.info(
+            request,
+            _("The audit chain is being verified; this page shows the result when the job ends."),
+        )
+        return HttpResponseRedirect(job.get_absolute_url())
 
 
 def _display(value) -> str:
