@@ -186,7 +186,12 @@ def test_verifiers_start_a_verification_of_the_chain_from_the_explorer(django_ca
     job.refresh_from_db()
     assert job.status == Job.SUCCEEDED, job.error
     assert job.result["ok"] and job.result["last_seq"] == AuditEvent.objects.order_by("-seq").first().seq
-    assert client.get(job.get_absolute_url()).status_code == 200
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    # The job's page leads with the result's summary and shows the rest as readable JSON.
+    assert 'data-testid="job-result-summary"' in html and "audit chain intact" in html
+    assert "&quot;ok&quot;: true" in html and "&quot;first_bad_seq&quot;: null" in html
 
 
 @pytest.mark.django_db

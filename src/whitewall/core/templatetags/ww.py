@@ -54,3 +54,17 @@ def grouped(value):
     if isinstance(value, bool) or not isinstance(value, int):
         return value
     return f"{value:,}"
+
+
+@register.filter
+def pretty_json(value) -> str:
+    """``{{ job.result|pretty_json }}``: JSON data indented for reading (keys in their order)."""
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+@register.filter
+def result_summary(value) -> str:
+    """The one-line ``summary`` a task put in its result, if it gave one."""
+    return value.get("summary", "") if isinstance(value, dict) else ""
