@@ -45,6 +45,18 @@ def test_post_submit_anonymous_keeps_no_clear_link_to_the_author():
     assert post.submitter_key == f.visitor(user).key
 
 
+def test_a_post_always_has_a_byline():
+    named = f.wall_user()
+    named.first_name, named.last_name = "", ""
+    named.save()
+    post = services.post_submit(actor=f.visitor(named), topic=f.topic(), body="署名看看")
+    assert post.shown_author == named.get_username()  # no full name: the user name
+    post.display_name = "北门观察员"
+    assert post.shown_author == "北门观察员"
+    post.display_name, post.author = "", None
+    assert post.shown_author == "Guest"  # a guest who gave no name
+
+
 def test_post_submit_blocked_words_refuse_the_post():
     with mock.patch.object(services, "screen_text", return_value=Screened("block", "x", [{"word": "x"}])):
         post = services.post_submit(actor=f.visitor(f.wall_user()), topic=f.topic(), body="x")

@@ -29,9 +29,7 @@ class _ReviewItemSerializer(serializers.ModelSerializer):
     reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     def get_shown_author(self, obj) -> str:
-        from whitewall.wall.views_review import shown_author
-
-        return str(shown_author(obj))
+        return obj.shown_author
 
 
 REVIEW_FIELDS = (

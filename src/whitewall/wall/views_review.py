@@ -151,16 +151,6 @@ def waiting_info(item, now=None) -> dict:
     return {"since": since, "hours": round(hours, 1), "target": target, "over": hours > target}
 
 
-def shown_author(item) -> str:
-    if item.is_anonymous:
-        return _("Anonymous")
-    if item.display_name:
-        return item.display_name
-    if item.author_id:
-        return item.author.get_full_name() or item.author.get_username()
-    return _("Guest")
-
-
 def queue_entry(item, user, now) -> dict:
     is_post = isinstance(item, Post)
     return {
@@ -172,7 +162,7 @@ def queue_entry(item, user, now) -> dict:
         "hit_words": list(
             dict.fromkeys(h.get("word", "") for h in item.screening_hits if isinstance(h, dict))
         ),
-        "author": shown_author(item),
+        "author": item.shown_author,
         "waiting": waiting_info(item, now),
         "locked_by_other": item.is_locked_for(user),
         "lock_holder": review.lock_holder_name(item) if item.is_locked_for(user) else "",

@@ -151,10 +151,15 @@ class SubmitterFields(models.Model):
 
     @property
     def shown_author(self) -> str:
-        """The name the wall shows: "Anonymous", the name given, or the author's full name."""
+        """The name the wall shows: "Anonymous", the name given, the author's full name or user
+        name, or "Guest" for a guest who gave no name (never an empty byline)."""
         if self.is_anonymous:
             return str(_("Anonymous"))
-        return self.display_name or (self.author.get_full_name() if self.author_id else "")
+        if self.display_name:
+            return self.display_name
+        if self.author_id:
+            return self.author.get_full_name() or self.author.get_username()
+        return str(_("Guest"))
 
     def submitter_user_id(self) -> int | None:
         """The wall user's id kept in the encrypted identity (None for a guest or when unreadable)."""
