@@ -50,7 +50,7 @@ def test_the_databases_canonical_bytes_are_the_python_canonical_form():
     hashed (a NULL actor, an actor, Chinese text, JSON, a time on a whole second)."""
     import datetime as dt
 
-    from whitewall.audit.services import _pages, append
+    from whitewall.audit.services import RS, _pages, append, rendered_events
 
     user = get_user_model().objects.create_user(username="渲染")
     events = [
@@ -61,10 +61,17 @@ def test_the_databases_canonical_bytes_are_the_python_canonical_form():
             0
         ],
     ]
-    rendered = {seq: body for rows in _pages("default", prefetch=0) for seq, _prev, _hash, body in rows}
+    rendered = {seq: body for seq, _prev, _hash, body in rendered_events()}
     for event in events:
         stored = AuditEvent.objects.get(seq=event.seq)
-        assert bytes(rendered[event.seq]) == canonical(stored).encode("utf-8")
+        assert rendered[event.seq] == canonical(stored).encode("utf-8")
+    # The pages the verifier checks whole join the same bytes, and the hashes, in sequence order.
+    pages = list(_pages("default", page=3, prefetch=0))
+    assert [size for _after, size, *_rest in pages[:-1]] == [3] * (len(pages) - 1)
+    joined = [form for *_head, _hashes, bodies in pages for form in bodies.split(RS)]
+    assert joined == [rendered[seq] for seq in sorted(rendered)]
+    hashes = b"".join(page_hashes for *_head, page_hashes, _bodies in pages)
+    assert hashes == "".join(stored.hash for stored in AuditEvent.objects.order_by("seq")).encode()
     assert verify_chain().ok
 
 
@@ -326,3 +333,23 @@ def test_build_event_passes_fields_in_the_models_order():
         "5",
         '{"a":1}',
     )
+
+
+def test_a_page_that_does_not_check_out_whole_is_read_again_event_by_event(monkeypatch):
+    """The whole-page checks are only a faster way to the same verdict: with every page failing
+    them (as if the database joined a page out of order), the event-by-event reading agrees."""
+    from whitewall.audit.services import Mac
+
+    for index in range(7):
+        record(action=Action.OTHER, object_repr=f"paged {index}")
+    whole = verify_chain(checkpoints=False, page=3)
+    monkeypatch.setattr(Mac, "joined_hexdigest", lambda self, forms: b"out of order")
+    walked = verify_chain(checkpoints=False, page=3)
+    assert whole.ok and walked.ok
+    assert (walked.count, walked.first_seq, walked.last_seq, walked.last_hash) == (
+        whole.count,
+        whole.first_seq,
+        whole.last_seq,
+        whole.last_hash,
+    )
+    assert walked.count == AuditEvent.objects.count()
