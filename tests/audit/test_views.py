@@ -190,7 +190,12 @@ def test_verifiers_start_a_verification_of_the_chain_from_the_explorer(django_ca
     assert page.status_code == 200
     html = page.content.decode()
     # The job's page leads with the result's summary and shows the rest as readable JSON.
-    assert 'data-testid="job-result-summary"' in html and "audit chain intact" in html
+    assert 'data-testid="job-result-summary"' in html
+    events = AuditEvent.objects.count()
+    assert f"审计日志哈希链完整：共 {events} 条事件" in html  # in the reader's language
+    client.cookies["whitewall_language"] = "en"
+    english = client.get(job.get_absolute_url()).content.decode()
+    assert f"Audit chain intact: {events} events" in english
     assert "&quot;ok&quot;: true" in html and "&quot;first_bad_seq&quot;: null" in html
 
 
@@ -204,3 +209,35 @@ def test_readers_who_may_not_verify_get_no_verify_button_and_are_refused():
     assert 'data-testid="verify-chain"' not in page
     assert client.post(reverse("audit:auditevent_verify")).status_code == 403
     assert not Job.objects.filter(task=VERIFY_TASK).exists()
+
+
+def test_a_verification_summary_is_translated_when_shown_and_names_the_first_problem():
+    from django.utils import translation
+
+    from whitewall.audit.services import Checkpoint, Problem, VerifyResult
+    from whitewall.core.templatetags.ww import result_summary
+
+    broken = VerifyResult(ok=False, count=9, last_seq=9)
+    broken.problems += [Problem(7, "checkpoint", "x"), Problem(4, "missing", "events #4..#5 are missing")]
+    with translation.override("zh-hans"):
+        assert (
+            result_summary(broken.as_dict())
+            == "审计日志哈希链在事件 #4 处断裂：有事件缺失（被删除）（共 2 处问题）。"
+        )
+    with translation.override("en"):
+        assert result_summary(broken.as_dict()) == (
+            "Audit chain BROKEN at event #4: events are missing (deleted) (2 problems in all)."
+        )
+    intact = VerifyResult(
+        ok=True, count=3, last_seq=3, checkpoint=Checkpoint(3, "h", 3, "2026-12-01T00:00", "")
+    )
+    with translation.override("zh-hans"):
+        assert "最近的检查点在 #3（2026-12-01T00:00）" in result_summary(intact.as_dict())
+    # The English line of the command line stays as it was; a result without a message keeps its text.
+    assert broken.summary().startswith("audit chain BROKEN at event #4: events #4..#5 are missing")
+    assert result_summary({"summary": "plain"}) == "plain"
+    assert (
+        result_summary({"summary": "plain", "summary_message": {"msgid": "%(missing)s", "params": {}}})
+        == "plain"
+    )
+    assert result_summary(None) == ""

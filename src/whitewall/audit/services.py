@@ -41,6 +41,7 @@ from django.db import connections, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_noop
 
 from whitewall.audit.context import context_for_request, current
 from whitewall.audit.db import HEAD_FUNCTION
@@ -643,6 +644,15 @@ def batch():
 
 
 # --- verification ------------------------------------------------------------------------------
+PROBLEM_KINDS = {
+    "changed": gettext_noop("an event was changed or inserted"),
+    "missing": gettext_noop("events are missing (deleted)"),
+    "broken_link": gettext_noop("an event does not follow its predecessor (reordered)"),
+    "checkpoint": gettext_noop("the chain differs from a signed checkpoint (rewritten)"),
+    "tail_cut": gettext_noop("events counted by a checkpoint are missing (tail cut off)"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     seq: int
@@ -703,9 +713,44 @@ class VerifyResult:
             else {"seq": self.checkpoint.seq, "time": self.checkpoint.time},
             "seconds": round(self.seconds, 3),
             "summary": self.summary(),
+            "summary_message": self.summary_message(),
+        }
+
+    def summary_message(self) -> dict:
+        """The summary as a message translated when it is shown (``core``'s ``result_summary``):
+        ``msgid``, ``params`` and ``translate`` (the params that are messages too)."""
+        if self.ok:
+            params = {"events": self.count, "last": self.last_seq}
+            if self.checkpoint is None:
+                return {
+                    "msgid": gettext_noop(
+                        "Audit chain intact: %(events)s events, #1..#%(last)s; no checkpoint yet."
+                    ),
+                    "params": params,
+                }
+            params.update(checkpoint=self.checkpoint.seq, time=self.checkpoint.time)
+            return {
+                "msgid": gettext_noop(
+                    "Audit chain intact: %(events)s events, #1..#%(last)s; latest checkpoint at "
+                    "#%(checkpoint)s (%(time)s)."
+                ),
+                "params": params,
+            }
+        problem = self.first_problem
+        return {
+            "msgid": gettext_noop(
+                "Audit chain BROKEN at event #%(seq)s: %(problem)s (%(count)s problems in all)."
+            ),
+            "params": {
+                "seq": problem.seq,
+                "problem": PROBLEM_KINDS[problem.kind],
+                "count": len(self.problems),
+            },
+            "translate": ["problem"],
         }
 
     def summary(self) -> str:
+        """In English, each problem in its own words (the command line, the job's log)."""
         if self.ok:
             tail = (
                 f"; latest checkpoint at #{self.checkpoint.seq} ({self.checkpoint.time})"

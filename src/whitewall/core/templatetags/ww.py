@@ -66,5 +66,21 @@ def pretty_json(value) -> str:
 
 @register.filter
 def result_summary(value) -> str:
-    """The one-line ``summary`` a task put in its result, if it gave one."""
-    return value.get("summary", "") if isinstance(value, dict) else ""
+    """The one-line summary a task put in its result, if it gave one: in the reader's language
+    when the task gave it as a message (``summary_message``: ``msgid``, ``params`` and
+    ``translate``, the names of the params that are messages too), else its ``summary`` text."""
+    from django.utils.translation import gettext
+
+    if not isinstance(value, dict):
+        return ""
+    message = value.get("summary_message")
+    if isinstance(message, dict) and isinstance(message.get("msgid"), str):
+        params = dict(message.get("params") or {})
+        for name in message.get("translate") or ():
+            if isinstance(params.get(name), str):
+                params[name] = gettext(params[name])
+        try:
+            return gettext(message["msgid"]) % params
+        except (KeyError, TypeError, ValueError):
+            pass  # a message that does not fit its params: the plain summary below
+    return str(value.get("summary") or "")
