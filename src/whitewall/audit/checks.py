@@ -3,19 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from whitewall.audit.services import checkpoint_is_fresh, unreviewed_anomalies, verify_chain
+from whitewall.audit.services import checkpoint_is_fresh, problem_label, unreviewed_anomalies, verify_chain
 from whitewall.config.policy import get_policy
 from whitewall.regulation.checks import CheckResult, Status, clause_check
-
-
-def problem_label(kind: str) -> str:
-    return {
-        "changed": _("changed, or inserted"),
-        "missing": _("deleted"),
-        "broken_link": _("out of order"),
-        "tail_cut": _("events after it were cut off"),
-        "checkpoint": _("differs from a signed checkpoint"),
-    }.get(kind, kind)
 
 
 @clause_check("4.2.3")

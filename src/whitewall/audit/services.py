@@ -41,7 +41,7 @@ from django.db import connections, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from whitewall.audit.context import context_for_request, current
 from whitewall.audit.db import HEAD_FUNCTION
@@ -483,8 +483,8 @@ def _append_now(connection, using: str, events: list[AuditEvent], *, on_its_own:
                 event.extra,
             ]
         )
-    early = connection.vendor == "postgresql" and on_its_own
-    head_sql, insert_sql = _sql(connection, early)
+    postgresql = connection.vendor == "postgresql"
+    early = postgresql and on_its_own
     time_field = AuditEvent._meta.get_field("time")
     for row in rows:
         row[0] = time_field.get_db_prep_save(row[0], connection)
@@ -497,11 +497,10 @@ def _append_now(connection, using: str, events: list[AuditEvent], *, on_its_own:
             rows_json = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
             cursor.execute(_expecting_sql(connection), [rows_json, *guess])
             *_head, inserted = cursor.fetchone()
-        if inserted:
-            _heads[using] = (events[-1].seq, events[-1].hash)
     else:
         inserted = False
     if not inserted:
+        head_sql, insert_sql = _sql(connection, early)
         with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
             cursor.execute(head_sql)
             head = cursor.fetchone()
@@ -510,8 +509,8 @@ def _append_now(connection, using: str, events: list[AuditEvent], *, on_its_own:
                 cursor.execute(insert_sql, params[0])
             else:
                 cursor.executemany(insert_sql, params)
-        if connection.vendor == "postgresql":
-            _heads[using] = (events[-1].seq, events[-1].hash)
+    if postgresql:
+        _heads[using] = (events[-1].seq, events[-1].hash)
     for event in events:
         event._state.adding = False
         event._state.db = using
@@ -644,13 +643,18 @@ def batch():
 
 
 # --- verification ------------------------------------------------------------------------------
+# What each kind of problem means, as the console says it after "broken at event #N:".
 PROBLEM_KINDS = {
-    "changed": gettext_noop("an event was changed or inserted"),
-    "missing": gettext_noop("events are missing (deleted)"),
-    "broken_link": gettext_noop("an event does not follow its predecessor (reordered)"),
-    "checkpoint": gettext_noop("the chain differs from a signed checkpoint (rewritten)"),
-    "tail_cut": gettext_noop("events counted by a checkpoint are missing (tail cut off)"),
+    "changed": gettext_noop("changed, or inserted"),
+    "missing": gettext_noop("deleted"),
+    "broken_link": gettext_noop("out of order"),
+    "tail_cut": gettext_noop("events after it were cut off"),
+    "checkpoint": gettext_noop("differs from a signed checkpoint"),
 }
+
+
+def problem_label(kind: str) -> str:
+    return gettext(PROBLEM_KINDS[kind]) if kind in PROBLEM_KINDS else kind
 
 
 @dataclass(frozen=True)
@@ -993,8 +997,9 @@ def verify_chain(
     Each page is first checked as a whole, from the one row the database answers for it
     (``_page_sql``), with no Python work per event beyond its MAC: the page holds as many events
     as its first to last sequence number (a run without gaps: the numbers are unique), starting
-    where the previous page ended; the joined previous hashes are the previous page's last hash
-    followed by the joined hashes but the last (every event links to its predecessor); the MACs
+    where the previous page ended; the forms' last 64 bytes (each event's previous hash), joined,
+    are the previous page's last hash followed by the joined hashes but the last (every event
+    links to its predecessor); the MACs
     of the canonical forms, joined, are the joined hashes; the page's checkpoints agree. That
     the joined values come in sequence order is not assumed: every event's MAC covers its
     number and its previous hash, so only the chain's own order can pass these checks. A page
