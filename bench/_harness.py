@@ -141,6 +141,30 @@ def run_together(count: int, work: Callable[[int], None]) -> float:
     return time.perf_counter() - started
 
 
+def server_cpu_seconds(command: str = "postgres") -> float | None:
+    """CPU time spent so far by the processes named ``command`` (the database server: every
+    PostgreSQL process is named ``postgres``), from Linux ``/proc``; None elsewhere.
+
+    A connection's server process ends with the connection; its time then counts in the children
+    time of the process that waited for it (the postmaster), which is added too."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        name, _, rest = stat.partition(" (")[2].rpartition(") ")
+        if name == command:
+            fields = rest.split()
+            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def write_figures(out: Path, figures: dict) -> None:
     out.write_text(json.dumps(figures), encoding="utf-8")
 
