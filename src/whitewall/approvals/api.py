@@ -211,11 +211,15 @@ class InboxCCSerializer(serializers.ModelSerializer):
 # --- action bodies --------------------------------------------------------------------------------------
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.COMMENT_MAX_LENGTH, default=""
+    )
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.COMMENT_MAX_LENGTH, default=""
+    )
 
 
 class AddApproverSerializer(CommentSerializer):

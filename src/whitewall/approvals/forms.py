@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from whitewall.approvals.labels import process_label
 from whitewall.approvals.models import Decision
+from whitewall.approvals.services import COMMENT_MAX_LENGTH
 from whitewall.config.policy import get_policy
 from whitewall.core.forms import StyledForm
 
@@ -20,7 +21,7 @@ class DecisionForm(StyledForm):
     comment = forms.CharField(
         label=pgettext_lazy("approval decision", "comment"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you reject or send back."),
     )
@@ -38,7 +39,7 @@ class DecisionForm(StyledForm):
 class AddApproverForm(StyledForm):
     user = forms.ModelChoiceField(label=_("approver"), queryset=User.objects.none())
     comment = forms.CharField(
-        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=2000
+        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=COMMENT_MAX_LENGTH
     )
 
     def __init__(self, *args, **kwargs):
@@ -56,7 +57,7 @@ class CCForm(StyledForm):
 
 class WithdrawForm(StyledForm):
     comment = forms.CharField(
-        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=2000
+        label=pgettext_lazy("approval decision", "comment"), required=False, max_length=COMMENT_MAX_LENGTH
     )
 
 

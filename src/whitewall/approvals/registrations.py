@@ -27,6 +27,9 @@ def register() -> None:
         {**dict.fromkeys(own_roles, READ), "auditor": READ},
         constraints=dict.fromkeys(own_roles, {"delegator": "$user"}),
     )
+    # Deciding approvals for someone else (as their delegate) needs "decide" on approval tasks: every
+    # role has it but the auditor, who reads everything and changes nothing.
+    register_grants("approvals.approvaltask", dict.fromkeys(own_roles, ("decide",)))
     register_grants("approvals.approvalrequest", {"auditor": READ, "executive": READ})
     register_menu(
         "approvals",

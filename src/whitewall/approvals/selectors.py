@@ -13,11 +13,29 @@ from whitewall.approvals.models import (
     RequestStatus,
     TaskStatus,
 )
+from whitewall.core.permissions import has_model_permission
+
+DECIDE = "decide"
+
+
+def may_decide(user) -> bool:
+    """Whether ``user`` may decide approvals at all: ``decide`` on approval tasks (every role but the
+    auditor, who reads everything and changes nothing). Needed to act as someone's delegate."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and has_model_permission(user, ApprovalTask, DECIDE)
+    )
 
 
 def _assignee_scope(user) -> Q:
-    """Tasks assigned to ``user``, or to someone who delegated their approvals to ``user`` today."""
+    """Tasks assigned to ``user``, or to someone who delegated their approvals to ``user`` today
+    (only if ``user`` may decide approvals: a delegation to a reader gives them nothing to do)."""
     scope = Q(assignee=user)
+    if not may_decide(user):
+        return scope
     for delegator_id, process in (
         Delegation.objects.active_on(timezone.localdate())
         .filter(delegate=user)

@@ -15,6 +15,11 @@ Rules (design.md "Approval engine"; decisions.md "Approval engine"):
   that waited too long, or had nobody) decides the tier alone.
 - Send back (退回) ends the round; the applicant changes the document and resubmits (a new round).
   Withdrawal by the applicant is possible while pending. Approved and rejected are final.
+- Only someone who may decide approvals (``decide`` on approval tasks: not the auditor, who reads
+  everything and changes nothing) can be a delegate or an added approver, and a delegation gives
+  nobody without that permission the power to decide (a role may have changed since).
+- A comment is at most ``COMMENT_MAX_LENGTH`` characters; a delegation lasts at most
+  ``DELEGATION_MAX_DAYS`` days.
 - Deciding locks the request row (``select_for_update``): concurrent decisions are serialised and
   give one outcome; a decision on a step that is already complete is refused with a clear error.
 """
@@ -49,12 +54,16 @@ from whitewall.approvals.models import (
     TaskStatus,
     TimelineKind,
 )
+from whitewall.approvals.selectors import may_decide
 from whitewall.approvals.signals import approval_event
 from whitewall.config.policy import get_policy
 from whitewall.core.permissions import permission_constraints
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
+
+COMMENT_MAX_LENGTH = 2000  # decision, withdrawal and added-approver comments
+DELEGATION_MAX_DAYS = 366  # a year, start and end included (a leap year too)
 
 DECISION_STATUS = {
     Decision.APPROVE: TaskStatus.APPROVED,
@@ -102,6 +111,23 @@ def _timeline(request, kind, *, actor=None, tier_index=None, comment="", detail=
         comment=comment,
         detail=str(detail)[:300],
     )
+
+
+def _clean_comment(comment) -> str:
+    """The comment, stripped; too long a comment is refused with an error on the "comment" field."""
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "comment": _("A comment can be at most %(limit)d characters long (this one has %(length)d).")
+                % {"limit": COMMENT_MAX_LENGTH, "length": len(comment)}
+            }
+        )
+    return comment
+
+
+def _cannot_decide(user) -> str:
+    return _("%(user)s may not decide approvals: none of their roles allows it.") % {"user": user}
 
 
 def _staff(queryset):
@@ -433,6 +459,14 @@ def _task_for(actor, request: ApprovalRequest) -> ApprovalTask:
     )
     delegated = next((t for t in pending if t.assignee_id in delegators), None)
     if delegated is not None:
+        if not may_decide(actor):  # e.g. a delegation made before the delegate became an auditor
+            raise PermissionDenied(
+                _(
+                    "Your roles do not allow you to decide approvals, so the delegation from %(person)s "
+                    "does not let you decide this step."
+                )
+                % {"person": delegated.assignee}
+            )
         return delegated
     mine = request.tasks.filter(round=request.round).filter(Q(assignee=actor) | Q(decided_by=actor))
     decided = mine.filter(decided_at__isnull=False)
@@ -450,7 +484,7 @@ def approval_decide(*, actor, request: ApprovalRequest, decision: str, comment: 
     """Approve, reject or send back the current step of ``request`` as ``actor`` (or their delegate)."""
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose approve, reject or send back.")})
-    comment = (comment or "").strip()
+    comment = _clean_comment(comment)
     if decision != Decision.APPROVE and not comment:
         raise ValidationError({"comment": _("Give a reason when you reject or send back a request.")})
     request = _lock(request)
@@ -498,6 +532,7 @@ def approval_decide(*, actor, request: ApprovalRequest, decision: str, comment: 
 @transaction.atomic
 def approval_withdraw(*, actor, request: ApprovalRequest, comment: str = "") -> ApprovalRequest:
     """The applicant takes back a pending request (it can be resubmitted later)."""
+    comment = _clean_comment(comment)
     request = _lock(request)
     if actor.pk != request.submitted_by_id:
         raise PermissionDenied(_("Only the applicant can withdraw a request."))
@@ -515,7 +550,7 @@ def approval_withdraw(*, actor, request: ApprovalRequest, comment: str = "") -> 
     request.status = RequestStatus.WITHDRAWN
     request.tier_started_at = None
     request.save(update_fields=["status", "tier_started_at", "updated"])
-    _timeline(request, TimelineKind.WITHDRAWN, actor=actor, comment=(comment or "").strip())
+    _timeline(request, TimelineKind.WITHDRAWN, actor=actor, comment=comment)
     document.on_withdrawn(request)
     _emit("withdrawn", request, waiting)
     return request
@@ -524,6 +559,7 @@ def approval_withdraw(*, actor, request: ApprovalRequest, comment: str = "") -> 
 @transaction.atomic
 def approval_add_reviewer(*, actor, request: ApprovalRequest, user, comment: str = "") -> ApprovalTask:
     """加签: an approver of the current step asks ``user`` to approve it as well."""
+    comment = _clean_comment(comment)
     request = _lock(request)
     if request.status != RequestStatus.PENDING:
         raise ValidationError(
@@ -536,6 +572,8 @@ def approval_add_reviewer(*, actor, request: ApprovalRequest, user, comment: str
         raise ValidationError({"user": _("The applicant cannot approve their own request.")})
     if not (user.is_active and user.is_staff):
         raise ValidationError({"user": _("Choose an active staff member.")})
+    if not may_decide(user):
+        raise ValidationError({"user": _cannot_decide(user)})
     if (
         _current_tasks(request)
         .filter(assignee=user, status__in=[TaskStatus.PENDING, TaskStatus.APPROVED])
@@ -556,7 +594,7 @@ def approval_add_reviewer(*, actor, request: ApprovalRequest, user, comment: str
         actor=actor,
         on_behalf_of=user,
         tier_index=request.current_tier,
-        comment=(comment or "").strip(),
+        comment=comment,
         detail=str(user),
     )
     _emit("task_assigned", request, [user])
@@ -614,10 +652,16 @@ def approval_delegate(
         errors["delegate"] = _("You cannot delegate to yourself.")
     elif not (delegate.is_active and delegate.is_staff):
         errors["delegate"] = _("Choose an active staff member.")
+    elif not may_decide(delegate):
+        errors["delegate"] = _cannot_decide(delegate)
     if end < start:
         errors["end"] = _("The end date must be on or after the start date.")
     elif end < timezone.localdate():
         errors["end"] = _("The end date has already passed.")
+    elif (end - start).days + 1 > DELEGATION_MAX_DAYS:
+        errors["end"] = _("A delegation can last at most a year (%(days)d days, start and end included).") % {
+            "days": DELEGATION_MAX_DAYS
+        }
     if process and get_policy().approvals.flow(process) is None:
         errors["process"] = _("The policy file declares no approval flow for the process “%(process)s”.") % {
             "process": process
