@@ -1,5 +1,6 @@
 """What notifications contributes: kinds, default grants (its own and core's jobs), menu, demo data,
-and its listener for core.signals.job_failed."""
+and its listeners for core.signals.job_failed, approvals.signals.approval_event and
+regulation.signals.acknowledgement_due."""
 
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,7 @@ OWN_INBOX = ("view", "read")  # "read" = mark one's own notifications read or un
 def register() -> None:
     from whitewall.notifications import tasks  # noqa: F401 - registers the delivery task
     from whitewall.notifications.demo import seed_notifications
-    from whitewall.notifications.receivers import on_job_failed
+    from whitewall.notifications.receivers import on_acknowledgement_due, on_approval_event, on_job_failed
 
     register_kind(
         "notifications.general",
@@ -28,6 +29,13 @@ def register() -> None:
         gettext_lazy("Background job failed"),
         default_channels=(INAPP, EMAIL, WEBHOOK),
         description=gettext_lazy("A background job or scheduled task failed after all its retries."),
+    )
+    register_approval_kinds()
+    register_kind(
+        "regulation.acknowledgement_due",
+        gettext_lazy("Regulation acknowledgement reminder"),
+        default_channels=(INAPP,),
+        description=gettext_lazy("You have not yet acknowledged the regulation version in force."),
     )
     register_kind(
         "notifications.test",
@@ -97,6 +105,64 @@ def register() -> None:
     register_seeder("notifications", seed_notifications, weight=60)
     register_api_routes()
     job_failed.connect(on_job_failed, dispatch_uid="whitewall.notifications.job_failed")
+    # Importing the signals of approvals and regulation is allowed (they are not the domain apps
+    # wall/projects/finance that platform apps must not import).
+    from whitewall.approvals.signals import approval_event
+    from whitewall.regulation.signals import acknowledgement_due
+
+    approval_event.connect(on_approval_event, dispatch_uid="whitewall.notifications.approval_event")
+    acknowledgement_due.connect(
+        on_acknowledgement_due, dispatch_uid="whitewall.notifications.acknowledgement_due"
+    )
+
+
+def register_approval_kinds() -> None:
+    """One kind per approval event a person would want to switch on or off on its own
+    (approved and rejected share "decided"); see receivers.APPROVAL_KINDS."""
+    register_kind(
+        "approvals.task_assigned",
+        gettext_lazy("Approval waiting for you"),
+        default_channels=(INAPP, EMAIL),
+        description=gettext_lazy("An approval request has reached a step that you approve."),
+    )
+    register_kind(
+        "approvals.cc",
+        gettext_lazy("CC'd on an approval request"),
+        default_channels=(INAPP,),
+        description=gettext_lazy("Someone CC'd you on an approval request, or its process CCs your role."),
+    )
+    register_kind(
+        "approvals.decided",
+        gettext_lazy("Approval request approved or rejected"),
+        default_channels=(INAPP,),
+        description=gettext_lazy("A request you submitted or were CC'd on was finally approved or rejected."),
+    )
+    register_kind(
+        "approvals.sent_back",
+        gettext_lazy("Approval request sent back"),
+        default_channels=(INAPP, EMAIL),
+        description=gettext_lazy("An approver sent your request back for changes, with the reason."),
+    )
+    register_kind(
+        "approvals.withdrawn",
+        gettext_lazy("Approval request withdrawn"),
+        default_channels=(INAPP,),
+        description=gettext_lazy("The applicant withdrew a request that was waiting for your decision."),
+    )
+    register_kind(
+        "approvals.reminder",
+        gettext_lazy("Approval reminder"),
+        default_channels=(INAPP, EMAIL),
+        description=gettext_lazy("A request has been waiting for your decision longer than allowed."),
+    )
+    register_kind(
+        "approvals.escalated",
+        gettext_lazy("Escalated approval"),
+        default_channels=(INAPP, EMAIL),
+        description=gettext_lazy(
+            "A step waited far too long, or had no approver, and was handed to your role to decide."
+        ),
+    )
 
 
 def register_api_routes() -> None:
