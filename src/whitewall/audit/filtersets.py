@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from whitewall.audit.models import Action, AuditEvent
-from whitewall.core.filtersets import BaseFilterSet
+from whitewall.core.filtersets import FIRST_DAY, LAST_DAY, BaseFilterSet, IntegerFilter
 
 
 def object_type_choices():
@@ -26,7 +26,9 @@ class AuditEventFilterSet(BaseFilterSet):
     object_id = django_filters.CharFilter(label=_("object id"))
     since = django_filters.DateFilter(method="filter_since", label=_("from (date)"))
     until = django_filters.DateFilter(method="filter_until", label=_("to (date)"))
-    seq_from = django_filters.NumberFilter(field_name="seq", lookup_expr="gte", label=_("from event #"))
+    # Events are numbered from 1 (and the base refuses numbers and dates the database cannot take).
+    seq_from = IntegerFilter(field_name="seq", lookup_expr="gte", min_value=1, label=_("from event #"))
+    date_ranges = (("since", "until"),)
 
     class Meta:
         model = AuditEvent
@@ -35,7 +37,9 @@ class AuditEventFilterSet(BaseFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("since", "until"):
-            self.form.fields[name].widget.input_type = "date"
+            widget = self.form.fields[name].widget
+            widget.input_type = "date"
+            widget.attrs.update(min=FIRST_DAY.isoformat(), max=LAST_DAY.isoformat())
 
     @staticmethod
     def _start_of(day: dt.date) -> dt.datetime:
