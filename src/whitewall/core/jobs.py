@@ -8,7 +8,10 @@ Two kinds of work:
   queued when the transaction commits. The function reports ``ctx.progress(pct, message)``.
 * **Periodic tasks** — ``@periodic("app.name", label=..., minute=..., hour=...)`` registers a
   function run on a crontab schedule; every run is recorded in ``PeriodicRun`` and the registry
-  (schedule, last run, next run, last result) is shown in the console.
+  (schedule, last run, next run, last result) is shown in the console. The console lists every
+  periodic task Huey knows, including those declared with plain ``db_periodic_task`` (shown by
+  their task name, their crontab read back from Huey); runs of those are recorded too, by Huey
+  pre/post-execute hooks installed here.
 
 Both retry with exponential backoff (policy ``jobs.retries``, ``jobs.retry_delay_seconds``,
 doubling each time); when the last attempt fails, ``core.signals.job_failed`` is sent (the
@@ -19,6 +22,7 @@ another worker already claimed is not run twice.
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 import logging
 import traceback
@@ -26,10 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from huey import crontab
+from huey.api import PeriodicTask
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import RetryTask
 
@@ -209,23 +215,33 @@ def parse_cron_field(spec: str, low: int, high: int) -> list[int]:
 
 @dataclass
 class PeriodicSpec:
+    """One periodic task as the console shows it. ``schedule`` is None when Huey's task has a
+    schedule that is not a crontab (``validate`` then answers "is this minute due?")."""
+
     name: str
     label: Any
-    schedule: dict[str, str]
+    schedule: dict[str, str] | None
     description: Any = ""
     task: Any = None
+    task_class: Any = None
+    validate: Callable[[datetime.datetime], bool] | None = field(default=None, repr=False)
     _parsed: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        self._parsed = {key: parse_cron_field(self.schedule[key], lo, hi) for key, lo, hi in _CRON_FIELDS}
+        if self.schedule is not None:
+            self._parsed = {key: parse_cron_field(self.schedule[key], lo, hi) for key, lo, hi in _CRON_FIELDS}
 
     @property
     def cron(self) -> str:
+        if self.schedule is None:
+            return ""
         return " ".join(self.schedule[key] for key, _lo, _hi in _CRON_FIELDS)
 
     def next_run(self, after: datetime.datetime | None = None) -> datetime.datetime | None:
         """The first scheduled minute after ``after`` (local time), within about 13 months."""
         now = timezone.localtime(after or timezone.now()).replace(second=0, microsecond=0)
+        if self.schedule is None:
+            return self._next_by_validation(now)
         parsed = self._parsed
         day = now.date()
         for _ in range(400):
@@ -241,6 +257,21 @@ class PeriodicSpec:
                         if candidate > now:
                             return candidate
             day += datetime.timedelta(days=1)
+        return None
+
+    def _next_by_validation(self, now: datetime.datetime) -> datetime.datetime | None:
+        """Ask Huey's own test minute by minute (within a week) when the schedule is not a crontab."""
+        if self.validate is None:
+            return None
+        candidate = now
+        for _ in range(7 * 24 * 60):
+            candidate += datetime.timedelta(minutes=1)
+            try:
+                due = self.validate(candidate.replace(tzinfo=None))
+            except Exception:  # a custom test that fails: no next run to show
+                return None
+            if due:
+                return candidate
         return None
 
 
@@ -276,18 +307,110 @@ def periodic(
         run.periodic_spec = spec
         run.function = fn
         spec.task = run
+        spec.task_class = run.task_class
         _periodic[name] = spec
         return run
 
     return decorator
 
 
+# Huey's crontab() keeps its allowed values in this order; the console writes them the other way.
+_HUEY_CRON_ORDER = ("month", "day", "day_of_week", "hour", "minute")
+_CRON_LIMITS = {key: (lo, hi) for key, lo, hi in _CRON_FIELDS}
+_discovered = False
+
+
+def _cron_text(values, low: int, high: int) -> str:
+    """Allowed values back to crontab text: ``*``, ``*/n``, ``a`` or ``a,b,c``."""
+    values = sorted(set(values))
+    if values == list(range(low, high + 1)):
+        return "*"
+    if len(values) == 1:
+        return str(values[0])
+    step = values[1] - values[0]
+    if values[0] == low and values == list(range(low, high + 1, step)):
+        return f"*/{step}"
+    return ",".join(str(value) for value in values)
+
+
+def _huey_validator(task_class) -> Callable | None:
+    """The function Huey asks "is this minute due?" (what ``periodic_task()`` was given)."""
+    method = getattr(task_class, "validate_datetime", None)
+    if method is None:
+        return None
+    try:
+        return inspect.getclosurevars(method).nonlocals.get("validate_datetime")
+    except (TypeError, ValueError):
+        return None
+
+
+def _huey_schedule(validator: Callable | None) -> dict[str, str] | None:
+    """The crontab fields of a schedule made by ``huey.crontab()``, or None for anything else."""
+    if validator is None:
+        return None
+    try:
+        settings = inspect.getclosurevars(validator).nonlocals.get("cron_settings")
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(settings, list) or len(settings) != len(_HUEY_CRON_ORDER):
+        return None
+    schedule = {}
+    for key, values in zip(_HUEY_CRON_ORDER, settings, strict=True):
+        if key == "day_of_week":
+            values = {value % 7 for value in values}  # Huey accepts 7 for Sunday too
+        schedule[key] = _cron_text(values, *_CRON_LIMITS[key])
+    return schedule
+
+
+def _huey_spec(task_class) -> PeriodicSpec:
+    """A console entry for a periodic task declared with plain ``db_periodic_task``."""
+    name = task_class.__name__
+    validator = _huey_validator(task_class)
+    schedule = _huey_schedule(validator)
+    try:
+        spec = PeriodicSpec(name=name, label=name, schedule=schedule, task_class=task_class)
+    except ValueError:  # values this registry cannot write back: ask Huey minute by minute
+        spec = PeriodicSpec(name=name, label=name, schedule=None, task_class=task_class)
+    if spec.schedule is None and validator is not None:
+        spec.validate = validator
+    return spec
+
+
+def _discover_task_modules() -> None:
+    """Import every app's ``tasks`` module, as the consumer does, so the web process knows the
+    same periodic tasks as ``run_huey``."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("tasks")
+        _discovered = True
+
+
+def _huey_periodic_classes() -> list:
+    """The task classes of Huey's periodic tasks (its registry hands out one instance of each)."""
+    return [type(task) for task in HUEY._registry.periodic_tasks]
+
+
 def periodic_tasks() -> list[PeriodicSpec]:
-    return sorted(_periodic.values(), key=lambda spec: spec.name)
+    """Every periodic task Huey knows: those registered with ``@periodic`` (label, description)
+    and those declared with plain ``db_periodic_task`` (named by their task name)."""
+    _discover_task_modules()
+    specs = dict(_periodic)
+    for task_class in _huey_periodic_classes():
+        name = task_class.__name__
+        if name not in specs:
+            specs[name] = _huey_spec(task_class)
+    return sorted(specs.values(), key=lambda spec: spec.name)
 
 
 def get_periodic(name: str) -> PeriodicSpec | None:
-    return _periodic.get(name)
+    spec = _periodic.get(name)
+    if spec is not None:
+        return spec
+    _discover_task_modules()
+    for task_class in _huey_periodic_classes():
+        if task_class.__name__ == name:
+            return _huey_spec(task_class)
+    return None
 
 
 def run_periodic(spec: PeriodicSpec, fn: Callable, *, task_id: str | None) -> Any:
@@ -349,7 +472,83 @@ def run_periodic(spec: PeriodicSpec, fn: Callable, *, task_id: str | None) -> An
 
 
 def run_now(name: str):
-    """Queue one run of a registered periodic task now (the console's "run now")."""
-    spec = _periodic[name]
-    task = spec.task.s()
+    """Queue one run of a periodic task now (the console's "run now")."""
+    spec = get_periodic(name)
+    if spec is None:
+        raise KeyError(name)
+    task = spec.task.s() if spec.task is not None else spec.task_class()
     return HUEY.enqueue(task)
+
+
+# --- runs of periodic tasks declared with plain db_periodic_task ----------------------------------
+# ``@periodic`` tasks record their own runs (``run_periodic``: claim, retry, result). Any other
+# periodic task Huey runs is recorded by these hooks, so that the console shows the last run and
+# result of every scheduled task. They never stop a task: a slot another worker already recorded
+# (several consumers, or "run now" twice in a minute) is simply not recorded twice.
+def _recorded_elsewhere(task) -> bool:
+    return not isinstance(task, PeriodicTask) or type(task).__name__ in _periodic
+
+
+def _fresh_connection() -> None:
+    if not HUEY.immediate:
+        close_old_connections()
+
+
+def record_periodic_start(task) -> None:
+    """Huey pre-execute hook: note that a periodic task began (or began its retry)."""
+    if _recorded_elsewhere(task):
+        return
+    from whitewall.core.models import PeriodicRun
+
+    _fresh_connection()
+    now = timezone.now()
+    run = PeriodicRun.objects.filter(task_id=task.id).first()
+    if run is not None:
+        PeriodicRun.objects.filter(pk=run.pk, status=PeriodicRun.RETRYING).update(
+            status=PeriodicRun.RUNNING, attempts=F("attempts") + 1, updated=now
+        )
+        return
+    try:
+        with transaction.atomic():
+            PeriodicRun.objects.create(
+                name=type(task).__name__,
+                task_id=task.id,
+                slot=now.replace(second=0, microsecond=0),
+                started=now,
+                status=PeriodicRun.RUNNING,
+            )
+    except IntegrityError:
+        logger.info("periodic task %s: this slot was already recorded", type(task).__name__)
+
+
+def record_periodic_end(task, value, exc) -> None:
+    """Huey post-execute hook: record the outcome (result, retry or final failure)."""
+    if _recorded_elsewhere(task):
+        return
+    from whitewall.core.models import PeriodicRun
+
+    name = type(task).__name__
+    now = timezone.now()
+    mine = PeriodicRun.objects.filter(task_id=task.id, status=PeriodicRun.RUNNING)
+    try:
+        if exc is None:
+            mine.update(
+                status=PeriodicRun.SUCCEEDED, result=_json_safe(value), error="", finished=now, updated=now
+            )
+        elif task.retries:  # Huey runs it again
+            mine.update(status=PeriodicRun.RETRYING, error=_describe(exc), updated=now)
+        else:
+            trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=20))
+            if mine.update(
+                status=PeriodicRun.FAILED,
+                error=_describe(exc) + "\n\n" + trace,
+                finished=now,
+                updated=now,
+            ):
+                _signal_failure(job=None, name=name, error=_describe(exc))
+    finally:
+        _fresh_connection()
+
+
+HUEY.pre_execute(name="whitewall.core.record_periodic_start")(record_periodic_start)
+HUEY.post_execute(name="whitewall.core.record_periodic_end")(record_periodic_end)

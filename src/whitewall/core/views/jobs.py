@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import django_filters
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,6 +21,7 @@ from whitewall.core.jobs import get_periodic, periodic_tasks, run_now
 from whitewall.core.models import Job, PeriodicRun
 from whitewall.core.permissions import ADD, VIEW, has_model_permission
 from whitewall.core.tables import Column
+from whitewall.core.templatetags.ww import result_summary
 from whitewall.core.views.generic import ObjectDetailView, ObjectListView, ObjectPermissionRequiredMixin
 
 STATUS_STYLES = {
@@ -68,6 +72,10 @@ class JobListView(ObjectListView):
 
 
 class JobDetailView(ObjectDetailView):
+    """A job's page. Its whole status area (overview fields and progress card) is the partial
+    ``core/jobs/job_status.html``, which ``JobProgressView`` serves for polling: when the job
+    ends, status, attempts, started, finished and result all show the final state at once."""
+
     model = Job
     template_name = "core/jobs/job_detail.html"
     detail_fields = [
@@ -87,16 +95,36 @@ class JobDetailView(ObjectDetailView):
 
 
 class JobProgressView(ObjectPermissionRequiredMixin, View):
-    """The live part of a job's page, polled by htmx; answers 286 (stop polling) once finished."""
+    """The live part of a job's page (overview and progress), polled by htmx; answers 286 (stop
+    polling) once finished, with the final state."""
 
     model = Job
 
     def get(self, request, pk):
-        job = get_object_or_404(self.restricted(VIEW), pk=pk)
-        response = render(request, "core/jobs/progress.html", {"object": job})
+        job = get_object_or_404(self.restricted(VIEW).select_related("created_by"), pk=pk)
+        context = {"object": job, "field_rows": JobDetailView().field_rows(job)}
+        response = render(request, "core/jobs/job_status.html", context)
         if job.is_finished:
             response.status_code = 286
         return response
+
+
+RESULT_SHORT_CHARS = 60  # what the scheduled tasks table shows of a run's result or error
+RESULT_TITLE_CHARS = 1000  # what its tooltip shows; the run's page has everything
+
+
+def run_outcome(run) -> tuple[str, str]:
+    """A run's result (or error) as (short text for the table, longer text for its tooltip)."""
+    if run is None:
+        return "", ""
+    if run.error:
+        full = run.error.strip()
+    elif run.result is not None:
+        full = result_summary(run.result) or json.dumps(run.result, ensure_ascii=False, default=str)
+    else:
+        return "", ""
+    first_line = full.splitlines()[0] if full else ""
+    return Truncator(first_line).chars(RESULT_SHORT_CHARS), Truncator(full).chars(RESULT_TITLE_CHARS)
 
 
 class PeriodicTaskListView(ObjectPermissionRequiredMixin, View):
@@ -109,10 +137,14 @@ class PeriodicTaskListView(ObjectPermissionRequiredMixin, View):
         rows = []
         for spec in periodic_tasks():
             last = runs.filter(name=spec.name).order_by("-started", "-pk").first()
+            short, full = run_outcome(last)
             rows.append(
                 {
                     "spec": spec,
+                    "labelled": str(spec.label) != spec.name,
                     "last": last,
+                    "outcome": short,
+                    "outcome_full": full,
                     "next_run": spec.next_run(),
                     "runs_url": reverse("core:periodicrun_list") + f"?name={spec.name}",
                 }

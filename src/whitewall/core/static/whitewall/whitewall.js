@@ -73,4 +73,19 @@
   document.addEventListener("DOMContentLoaded", function () { applyProgress(document); });
   document.body.addEventListener("htmx:afterSwap", function (event) { applyProgress(event.target); });
   applyProgress(document);
+
+  // A job's page: the status area (#ww-job-live) is polled while the job runs. Once it reports the
+  // job finished, the flash message that announced the start ("... this page shows the result when
+  // the job ends") is stale: remove it, so that only the final status remains.
+  function clearJobStartMessages() {
+    var live = document.getElementById("ww-job-live");
+    if (!live || !live.querySelector("[data-job-finished]")) return;
+    document.querySelectorAll(".ww-messages .alert-info").forEach(function (alert) { alert.remove(); });
+    document.querySelectorAll(".ww-messages").forEach(function (box) {
+      if (!box.querySelector(".alert")) box.remove();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", clearJobStartMessages);
+  document.body.addEventListener("htmx:afterSwap", clearJobStartMessages);
+  clearJobStartMessages();
 })();
