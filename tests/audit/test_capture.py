@@ -167,6 +167,19 @@ def test_permission_denials_are_recorded(head):
     )
 
 
+def test_permission_denials_through_the_api_are_recorded_too(head):
+    user = User.objects.create_user(username="nosy_api", is_staff=True)
+    client = Client()
+    login(client, user)
+    path = "/api/v1/audit/events/"
+    response = client.get(path, {"action": "login"})
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    event = AuditEvent.objects.get(seq__gt=head, action=Action.PERMISSION_DENIED)
+    assert event.actor_username == "nosy_api"
+    assert event.extra_data["path"] == path + "?action=login"
+    assert event.extra_data["reason"]  # DRF's message, in the reader's language
+
+
 def test_wall_users_refused_at_the_console_door_are_recorded(head):
     user = User.objects.create_user(username="walker")
     client = Client()

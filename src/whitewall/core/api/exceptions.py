@@ -17,6 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from whitewall.core.signals import announce_permission_denied
+
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
 
@@ -63,6 +65,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, ProtectedError):
         exc = Conflict(_("This record is still in use and cannot be deleted."))
     response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if isinstance(exc, exceptions.PermissionDenied) and request is not None:
+        # Refused through the API as through a page: announced, so the audit trail records it.
+        announce_permission_denied(getattr(request, "_request", request), str(exc.detail))
     if response is None:
         return None  # an unexpected error: Django's 500 handling (logged), never details to the client
     if isinstance(exc, exceptions.ValidationError):

@@ -1,15 +1,11 @@
 """Error pages that look like the rest of the product (and never leak details)."""
 
-import logging
-
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
 from whitewall.core import signals
-
-logger = logging.getLogger(__name__)
 
 
 def _page(request, status: int, title: str, message: str):
@@ -26,16 +22,7 @@ def permission_denied(request, exception=None):
     message = (
         str(exception) if exception and str(exception) else _("You do not have permission to open this page.")
     )
-    # Announce the denial (the audit trail records it); a failing listener must not break the page.
-    for _receiver, error in signals.permission_denied.send_robust(
-        sender=None,
-        user=getattr(request, "user", None),
-        request=request,
-        path=request.get_full_path(),
-        reason=str(exception or ""),
-    ):
-        if isinstance(error, Exception):
-            logger.error("permission_denied listener failed: %r", error)
+    signals.announce_permission_denied(request, str(exception or ""))  # the audit trail records it
     return _page(request, 403, _("Permission denied"), message)
 
 
