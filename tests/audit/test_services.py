@@ -115,6 +115,11 @@ def test_proxy_models_are_recorded_as_their_concrete_model():
         ("email", False),
         ("keyboard", False),
         ("monkey", False),
+        ("key_hash", True),
+        ("webhook_api_key", True),
+        # An identifier named "key" (a checklist item's, a clause's sort key) is no secret.
+        ("key", False),
+        ("sort_key", False),
     ],
 )
 def test_masked_field_names_come_from_the_policy(name, masked):

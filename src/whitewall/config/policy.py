@@ -74,7 +74,11 @@ class AuditPolicy(_Section):
             "bank_account",
             "secret",
             "token",
-            "key",
+            "key_hash",
+            "api_key",
+            "secret_key",
+            "private_key",
+            "access_key",
         ),
     )
     # Rows above which an export of confidential data needs approval (clause 4.3.3).
