@@ -135,3 +135,35 @@ def test_large_counts_are_grouped_in_thousands():
     template = Template("{% load ww %}{{ n|grouped }} {{ small|grouped }} {{ text|grouped }}")
     with translation.override("zh-hans"):
         assert template.render(Context({"n": 77350, "small": 170, "text": "–"})) == "77,350 170 –"
+
+
+def test_an_api_token_in_force_is_not_an_employee_in_post():
+    """"active" of a token (有效), of a switch (启用) and of a staff member (在职) are three words."""
+    from whitewall.finance.models import BudgetCategory
+    from whitewall.wall.models import Topic
+
+    with translation.override("zh-hans"):
+        assert pgettext("in force", "active") == "有效"
+        assert str(BudgetCategory._meta.get_field("is_active").verbose_name) == "启用"
+        assert str(Topic._meta.get_field("is_active").verbose_name) == "启用"
+        assert gettext("active") == "在职"
+
+
+@pytest.mark.django_db
+def test_the_menu_marks_only_the_current_page(client):
+    """/console/approvals/requests/ ("all approvals") lies under /console/approvals/ ("my
+    approvals"): only the longer of the two is the current page."""
+    import re
+
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from whitewall.accounts.models import User
+
+    auditor = User.objects.create_user(username="menu_auditor", is_staff=True)
+    auditor.groups.add(Group.objects.get(name="auditor"))
+    client.force_login(auditor)
+    html = client.get(reverse("approvals:approvalrequest_list")).content.decode()
+    active = re.findall(r'class="nav-link active" href="([^"]+)" data-testid="menu-item"', html)
+    assert active == [reverse("approvals:approvalrequest_list")]
+    assert f'href="{reverse("approvals:inbox")}" data-testid="menu-item"' in html  # listed, not marked

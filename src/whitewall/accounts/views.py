@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
 
 from whitewall.accounts import filtersets, forms, services
@@ -627,7 +627,7 @@ class APITokenListView(ObjectListView):
 
 def _token_status(token):
     labels = {
-        "active": ("success", _("active")),
+        "active": ("success", pgettext("in force", "active")),
         "expired": ("secondary", _("expired")),
         "revoked": ("danger", _("revoked")),
     }

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from whitewall.core.encryption import EncryptedTextField
 from whitewall.core.models import BaseModel
@@ -38,7 +39,7 @@ class Topic(BaseModel):
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
     weight = models.PositiveSmallIntegerField(_("order"), default=100)
 
     class Meta:
