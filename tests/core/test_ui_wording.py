@@ -138,7 +138,7 @@ def test_large_counts_are_grouped_in_thousands():
 
 
 def test_an_api_token_in_force_is_not_an_employee_in_post():
-    """"active" of a token (有效), of a switch (启用) and of a staff member (在职) are three words."""
+    """The word "active" of a token (有效), of a switch (启用) and of a staff member (在职) differs."""
     from whitewall.finance.models import BudgetCategory
     from whitewall.wall.models import Topic
 

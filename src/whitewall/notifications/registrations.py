@@ -116,53 +116,60 @@ def register() -> None:
     )
 
 
+APPROVAL_KINDS = (
+    # (kind, label, default channels, description)
+    (
+        "approvals.task_assigned",
+        gettext_lazy("Approval waiting for you"),
+        (INAPP, EMAIL),
+        gettext_lazy("An approval request has reached a step that you approve."),
+    ),
+    (
+        "approvals.cc",
+        gettext_lazy("CC'd on an approval request"),
+        (INAPP,),
+        gettext_lazy("Someone CC'd you on an approval request, or its process CCs your role."),
+    ),
+    (
+        "approvals.decided",
+        gettext_lazy("Approval request approved or rejected"),
+        (INAPP,),
+        gettext_lazy("A request you submitted or were CC'd on was finally approved or rejected."),
+    ),
+    (
+        "approvals.sent_back",
+        gettext_lazy("Approval request sent back"),
+        (INAPP, EMAIL),
+        gettext_lazy("An approver sent your request back for changes, with the reason."),
+    ),
+    (
+        "approvals.withdrawn",
+        gettext_lazy("Approval request withdrawn"),
+        (INAPP,),
+        gettext_lazy("The applicant withdrew a request that was waiting for your decision."),
+    ),
+    (
+        "approvals.reminder",
+        gettext_lazy("Approval reminder"),
+        (INAPP, EMAIL),
+        gettext_lazy("A request has been waiting for your decision longer than allowed."),
+    ),
+    (
+        "approvals.escalated",
+        gettext_lazy("Escalated approval"),
+        (INAPP, EMAIL),
+        gettext_lazy(
+            "A step waited far too long, or had no approver, and was handed to your role to decide."
+        ),
+    ),
+)
+
+
 def register_approval_kinds() -> None:
     """One kind per approval event a person would want to switch on or off on its own
     (approved and rejected share "decided"); see receivers.APPROVAL_KINDS."""
-    register_kind(
-        "approvals.task_assigned",
-        gettext_lazy("Approval waiting for you"),
-        default_channels=(INAPP, EMAIL),
-        description=gettext_lazy("An approval request has reached a step that you approve."),
-    )
-    register_kind(
-        "approvals.cc",
-        gettext_lazy("CC'd on an approval request"),
-        default_channels=(INAPP,),
-        description=gettext_lazy("Someone CC'd you on an approval request, or its process CCs your role."),
-    )
-    register_kind(
-        "approvals.decided",
-        gettext_lazy("Approval request approved or rejected"),
-        default_channels=(INAPP,),
-        description=gettext_lazy("A request you submitted or were CC'd on was finally approved or rejected."),
-    )
-    register_kind(
-        "approvals.sent_back",
-        gettext_lazy("Approval request sent back"),
-        default_channels=(INAPP, EMAIL),
-        description=gettext_lazy("An approver sent your request back for changes, with the reason."),
-    )
-    register_kind(
-        "approvals.withdrawn",
-        gettext_lazy("Approval request withdrawn"),
-        default_channels=(INAPP,),
-        description=gettext_lazy("The applicant withdrew a request that was waiting for your decision."),
-    )
-    register_kind(
-        "approvals.reminder",
-        gettext_lazy("Approval reminder"),
-        default_channels=(INAPP, EMAIL),
-        description=gettext_lazy("A request has been waiting for your decision longer than allowed."),
-    )
-    register_kind(
-        "approvals.escalated",
-        gettext_lazy("Escalated approval"),
-        default_channels=(INAPP, EMAIL),
-        description=gettext_lazy(
-            "A step waited far too long, or had no approver, and was handed to your role to decide."
-        ),
-    )
+    for kind, label, channels, description in APPROVAL_KINDS:
+        register_kind(kind, label, default_channels=channels, description=description)
 
 
 def register_api_routes() -> None:
