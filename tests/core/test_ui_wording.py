@@ -159,11 +159,14 @@ def test_the_menu_marks_only_the_current_page(client):
     from django.urls import reverse
 
     from whitewall.accounts.models import User
+    from whitewall.core.testing import login
 
     auditor = User.objects.create_user(username="menu_auditor", is_staff=True)
     auditor.groups.add(Group.objects.get(name="auditor"))
-    client.force_login(auditor)
-    html = client.get(reverse("approvals:approvalrequest_list")).content.decode()
+    login(client, auditor)
+    response = client.get(reverse("approvals:approvalrequest_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
     active = re.findall(r'class="nav-link active" href="([^"]+)" data-testid="menu-item"', html)
     assert active == [reverse("approvals:approvalrequest_list")]
     assert f'href="{reverse("approvals:inbox")}" data-testid="menu-item"' in html  # listed, not marked
