@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
@@ -59,23 +60,20 @@ def on_job_failed(sender, job=None, name: str = "", error: str = "", **kwargs) -
 
 
 # --- approvals ---------------------------------------------------------------------------------------
+APPROVAL_TITLES = {
+    "task_assigned": gettext_lazy("Approval waiting for you: %(title)s"),
+    "cc": gettext_lazy("You were CC'd on an approval request: %(title)s"),
+    "approved": gettext_lazy("Approval request approved: %(title)s"),
+    "rejected": gettext_lazy("Approval request rejected: %(title)s"),
+    "sent_back": gettext_lazy("Approval request sent back for changes: %(title)s"),
+    "withdrawn": gettext_lazy("Approval request withdrawn: %(title)s"),
+    "reminder": gettext_lazy("Reminder: an approval is still waiting for you: %(title)s"),
+    "escalated": gettext_lazy("Escalated approval waiting for you: %(title)s"),
+}
+
+
 def _approval_title(kind: str, title: str) -> str:
-    params = {"title": title}
-    if kind == "task_assigned":
-        return _("Approval waiting for you: %(title)s") % params
-    if kind == "cc":
-        return _("You were CC'd on an approval request: %(title)s") % params
-    if kind == "approved":
-        return _("Approval request approved: %(title)s") % params
-    if kind == "rejected":
-        return _("Approval request rejected: %(title)s") % params
-    if kind == "sent_back":
-        return _("Approval request sent back for changes: %(title)s") % params
-    if kind == "withdrawn":
-        return _("Approval request withdrawn: %(title)s") % params
-    if kind == "reminder":
-        return _("Reminder: an approval is still waiting for you: %(title)s") % params
-    return _("Escalated approval waiting for you: %(title)s") % params
+    return str(APPROVAL_TITLES.get(kind, APPROVAL_TITLES["escalated"])) % {"title": title}
 
 
 def _latest_entry(request, kinds):
